@@ -1,0 +1,113 @@
+// The command table: what each command is (name, arity, flags, keys, handler) and what it sees.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "server/resp/reply.h"
+#include "server/store/store.h"
+
+namespace shoal {
+
+class Connection;
+class Server;
+class Worker;
+
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1 << 0,
+  kCmdReadonly = 1 << 1,
+  kCmdDenyOom = 1 << 2,
+  kCmdAdmin = 1 << 3,
+  kCmdPubsub = 1 << 4,
+  kCmdNoScript = 1 << 5,
+  kCmdLoading = 1 << 6,
+  kCmdStale = 1 << 7,
+  kCmdFast = 1 << 8,
+  kCmdNoAuth = 1 << 9,
+  kCmdBlocking = 1 << 10,
+  // The handler takes shard locks itself (whole-keyspace commands like KEYS, SCAN, FLUSHALL).
+  kCmdSelfLocking = 1 << 11,
+  kCmdSkipSlowlog = 1 << 12,
+};
+
+struct CommandContext;
+using CommandHandler = void (*)(CommandContext&);
+
+struct CommandSpec {
+  std::string_view name;  // lower case, as Redis prints it
+  int arity;              // Redis convention: N exact, -N at least N (the name counts)
+  uint32_t flags;
+  int first_key;  // 0: no keys
+  int last_key;   // -1: last argument
+  int step;
+  CommandHandler handler;
+  std::string_view group;    // COMMAND DOCS group: string, generic, connection, server
+  std::string_view summary;  // COMMAND DOCS summary
+  std::string_view since;
+  std::vector<std::string_view> subcommands = {};  // for COMMAND INFO of container commands
+  int id = -1;
+};
+
+class CommandTable {
+ public:
+  static CommandTable& Get();
+  void Add(CommandSpec spec);
+  // Case-insensitive lookup without allocating.
+  const CommandSpec* Find(std::string_view name) const;
+  const std::vector<CommandSpec>& all() const { return specs_; }
+  size_t size() const { return specs_.size(); }
+
+ private:
+  std::vector<CommandSpec> specs_;
+  absl::flat_hash_map<std::string, int> index_;
+};
+
+// Called once at start-up: each family registers its commands.
+void RegisterAllCommands();
+void RegisterStringCommands(CommandTable& t);
+void RegisterKeyCommands(CommandTable& t);
+void RegisterConnectionCommands(CommandTable& t);
+void RegisterServerCommands(CommandTable& t);
+
+struct CommandContext {
+  std::span<const std::string_view> args;
+  resp::ReplyBuilder& rb;
+  Connection& conn;
+  Worker& worker;
+  Server& server;
+  Store& store;
+  const CommandSpec* spec;
+  int db;
+  int64_t now_ms;
+  bool failed = false;  // set by ReplyError for commandstats' failed_calls
+
+  // The table holding key in the selected db; the dispatcher holds its shard's lock.
+  DbTable& Db(std::string_view key) { return store.shard(store.ShardOf(key)).db(db); }
+  DbTable& DbAt(std::string_view key, int dbi) { return store.shard(store.ShardOf(key)).db(dbi); }
+  void Error(std::string_view msg) {
+    failed = true;
+    rb.Error(msg);
+  }
+};
+
+// Runs one parsed command for a connection, replying into its output buffer.
+void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args);
+
+// Common error texts (Redis 7 wording).
+inline constexpr std::string_view kErrWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kErrNotInt = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kErrSyntax = "ERR syntax error";
+inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
+
+void ReplyWrongArity(CommandContext& ctx);
+std::string WrongArityMessage(std::string_view name);
+
+}  // namespace shoal

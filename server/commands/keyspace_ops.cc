@@ -1,0 +1,149 @@
+// Keyspace operations shared by command families.
+#include "server/commands/keyspace_ops.h"
+
+#include <cstring>
+
+#include "server/net/server.h"
+#include "server/util/string_util.h"
+
+namespace shoal {
+
+uint64_t FastRandom() {
+  // xorshift64*: quality is plenty for jitter and sampling; seeded per thread.
+  thread_local uint64_t state = [] {
+    uint64_t seed = static_cast<uint64_t>(NowMs()) ^ reinterpret_cast<uintptr_t>(&state);
+    return seed ? seed : 0x9E3779B97F4A7C15ull;
+  }();
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  return state * 0x2545F4914F6CDD1Dull;
+}
+
+int64_t JitteredDeadline(CommandContext& ctx, int64_t ttl_ms) {
+  int pct = ctx.server.config().expire_jitter_pct();
+  if (pct > 0 && ttl_ms > 1) {
+    int64_t span = static_cast<int64_t>(static_cast<__int128>(ttl_ms) * pct / 100);
+    if (span > 0) ttl_ms -= static_cast<int64_t>(FastRandom() % static_cast<uint64_t>(span + 1));
+    if (ttl_ms < 1) ttl_ms = 1;
+  }
+  return ctx.now_ms + ttl_ms;
+}
+
+namespace {
+Entry* NewString(std::string_view key, std::string_view value, bool is_int, int64_t iv,
+                 int64_t expire_at) {
+  bool has_exp = expire_at != kNoExpire;
+  Entry* e = Entry::New(key, ObjType::kString, is_int ? 8 : static_cast<uint32_t>(value.size()),
+                        has_exp);
+  if (has_exp) e->set_expire_at(expire_at);
+  if (is_int) {
+    e->flags |= Entry::kIntEncoded;
+    e->set_int_value(iv);
+  } else if (!value.empty()) {
+    memcpy(e->value(), value.data(), value.size());
+  }
+  e->atime = LruClock();
+  return e;
+}
+}  // namespace
+
+void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
+                    bool keep_ttl, int64_t now_ms) {
+  Entry** link = db.FindLink(key, now_ms);
+  Entry* old = link ? *link : nullptr;
+  if (old && keep_ttl) expire_at = old->expire_at();
+  int64_t iv = 0;
+  bool is_int = value.size() <= 20 && ParseInt64(value, &iv);
+  uint32_t vlen = is_int ? 8 : static_cast<uint32_t>(value.size());
+  bool has_exp = expire_at != kNoExpire;
+  if (old && old->obj_type() == ObjType::kString && old->has_expire() == has_exp &&
+      old->value_len() == vlen && ((old->flags & Entry::kIntEncoded) != 0) == is_int) {
+    // Same shape: overwrite in place, no allocation.
+    old->flags &= static_cast<uint8_t>(~Entry::kRawEncoded);
+    if (has_exp) old->set_expire_at(expire_at);
+    if (is_int) {
+      old->set_int_value(iv);
+    } else if (vlen) {
+      memcpy(old->value(), value.data(), vlen);
+    }
+    old->atime = LruClock();
+    return;
+  }
+  Entry* e = NewString(key, value, is_int, iv, expire_at);
+  if (old) {
+    db.Replace(link, e);
+  } else {
+    db.Insert(e);
+  }
+}
+
+void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value, int64_t now_ms) {
+  Entry* old = link ? *link : nullptr;
+  if (old && (old->flags & Entry::kIntEncoded)) {
+    old->set_int_value(value);
+    old->atime = LruClock();
+    return;
+  }
+  Entry* e = NewString(key, {}, true, value, old ? old->expire_at() : kNoExpire);
+  if (old) {
+    db.Replace(link, e);
+  } else {
+    (void)now_ms;
+    db.Insert(e);
+  }
+}
+
+Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at) {
+  bool has_exp = expire_at != kNoExpire;
+  Entry* n = Entry::New(key, e->obj_type(), e->value_len(), has_exp);
+  n->flags = static_cast<uint8_t>((e->flags & ~Entry::kHasExpire) | (has_exp ? Entry::kHasExpire : 0));
+  if (has_exp) n->set_expire_at(expire_at);
+  if (e->value_len()) memcpy(n->value(), e->value(), e->value_len());
+  n->atime = e->atime;
+  return n;
+}
+
+Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at) {
+  Entry* e = *link;
+  bool want = expire_at != kNoExpire;
+  if (e->has_expire() == want) {
+    if (want) e->set_expire_at(expire_at);
+    return e;
+  }
+  Entry* n = CloneEntry(e, e->key(), expire_at);
+  db.Replace(link, n);
+  return n;
+}
+
+std::string_view TypeName(ObjType t) {
+  switch (t) {
+    case ObjType::kString:
+      return "string";
+    case ObjType::kList:
+      return "list";
+    case ObjType::kSet:
+      return "set";
+    case ObjType::kZSet:
+      return "zset";
+    case ObjType::kHash:
+      return "hash";
+  }
+  return "none";
+}
+
+bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db) {
+  int64_t v;
+  if (!ParseInt64(arg, &v)) {
+    ctx.Error(kErrNotInt);
+    return false;
+  }
+  if (v < 0 || v >= ctx.store.num_dbs()) {
+    ctx.Error(kErrDbIndex);
+    return false;
+  }
+  *db = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace shoal

@@ -1,0 +1,446 @@
+// Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN.
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+#include "server/commands/command.h"
+#include "server/net/connection.h"
+#include "server/net/server.h"
+#include "server/net/worker.h"
+#include "server/store/memory.h"
+#include "server/util/glob.h"
+#include "server/util/string_util.h"
+#include "spdlog/spdlog.h"
+
+namespace shoal {
+
+
+namespace {
+
+constexpr std::string_view kCompatVersion = "7.0.15";
+
+struct Totals {
+  uint64_t commands = 0, net_in = 0, net_out = 0, hits = 0, misses = 0, expired_active = 0;
+};
+
+Totals SumWorkers(Server& server) {
+  Totals t;
+  for (auto& w : server.workers()) {
+    auto& s = w->stats();
+    t.commands += s.commands.load(std::memory_order_relaxed);
+    t.net_in += s.net_in.load(std::memory_order_relaxed);
+    t.net_out += s.net_out.load(std::memory_order_relaxed);
+    t.hits += s.keyspace_hits.load(std::memory_order_relaxed);
+    t.misses += s.keyspace_misses.load(std::memory_order_relaxed);
+    t.expired_active += s.expired_active.load(std::memory_order_relaxed);
+  }
+  return t;
+}
+
+void Section(std::string* out, std::string_view name) {
+  if (!out->empty()) out->append("\r\n");
+  CatAppend(out, "# ", name, "\r\n");
+}
+
+std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wanted) {
+  Server& server = ctx.server;
+  Config& cfg = server.config();
+  auto want = [&](std::string_view name, bool in_default) {
+    if (wanted.empty()) return in_default;
+    for (auto w : wanted) {
+      if (EqualsLower(w, name)) return true;
+      if (EqualsLower(w, "all") || EqualsLower(w, "everything")) return true;
+      if (EqualsLower(w, "default") && in_default) return true;
+    }
+    return false;
+  };
+  std::string out;
+  int64_t now = NowMs();
+  if (want("server", true)) {
+    Section(&out, "Server");
+    utsname un{};
+    uname(&un);
+    int64_t up = (now - server.start_time_ms()) / 1000;
+    char exe[512] = {0};
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n < 0) n = 0;
+    CatAppend(&out, "redis_version:", kCompatVersion, "\r\nshoal_version:0.1.0\r\n",
+              "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\n",
+              "redis_mode:standalone\r\nos:", un.sysname, " ", un.release, " ", un.machine,
+              "\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\n",
+              "multiplexing_api:epoll\r\ngcc_version:", __GNUC__, ".", __GNUC_MINOR__, ".",
+              __GNUC_PATCHLEVEL__, "\r\nprocess_id:", getpid(), "\r\nprocess_supervised:no\r\n",
+              "run_id:", server.run_id(), "\r\ntcp_port:", server.tcp_port(),
+              "\r\nserver_time_usec:", now * 1000, "\r\nuptime_in_seconds:", up,
+              "\r\nuptime_in_days:", up / 86400, "\r\nhz:", cfg.hz(), "\r\nconfigured_hz:",
+              cfg.hz(), "\r\nlru_clock:", LruClock() & 0xFFFFFF,
+              "\r\nexecutable:", std::string_view(exe, static_cast<size_t>(n)),
+              "\r\nconfig_file:\r\nio_threads_active:0\r\nthreads:", cfg.threads(),
+              "\r\nshards:", server.store().num_shards(), "\r\n");
+  }
+  if (want("clients", true)) {
+    Section(&out, "Clients");
+    CatAppend(&out, "connected_clients:", server.connected_clients.load(),
+              "\r\ncluster_connections:0\r\nmaxclients:", cfg.maxclients(),
+              "\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
+              "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+  }
+  if (want("memory", true)) {
+    Section(&out, "Memory");
+    static std::atomic<uint64_t> peak{0};
+    uint64_t used = UsedMemory();
+    uint64_t rss = RssBytes();
+    uint64_t p = peak.load();
+    while (used > p && !peak.compare_exchange_weak(p, used)) {
+    }
+    p = std::max(p, used);
+    uint64_t maxmem = cfg.maxmemory();
+    long pages = sysconf(_SC_PHYS_PAGES);
+    uint64_t total_mem = pages > 0 ? static_cast<uint64_t>(pages) * sysconf(_SC_PAGESIZE) : 0;
+    char frag[32];
+    snprintf(frag, sizeof(frag), "%.2f", used ? static_cast<double>(rss) / used : 0.0);
+    CatAppend(&out, "used_memory:", used, "\r\nused_memory_human:", HumanBytes(used),
+              "\r\nused_memory_rss:", rss, "\r\nused_memory_rss_human:", HumanBytes(rss),
+              "\r\nused_memory_peak:", p, "\r\nused_memory_peak_human:", HumanBytes(p),
+              "\r\ntotal_system_memory:", total_mem,
+              "\r\ntotal_system_memory_human:", HumanBytes(total_mem), "\r\nmaxmemory:", maxmem,
+              "\r\nmaxmemory_human:", HumanBytes(maxmem), "\r\nmaxmemory_policy:",
+              cfg.maxmemory_policy(), "\r\nmem_fragmentation_ratio:", frag,
+              "\r\nmem_allocator:", AllocatorName(), "\r\nlazyfree_pending_objects:0\r\n");
+  }
+  if (want("persistence", true)) {
+    Section(&out, "Persistence");
+    CatAppend(&out, "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:0\r\n",
+              "rdb_bgsave_in_progress:0\r\nrdb_last_save_time:", server.lastsave_sec.load(),
+              "\r\nrdb_last_bgsave_status:ok\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\n");
+  }
+  Totals t = SumWorkers(server);
+  if (want("stats", true)) {
+    Section(&out, "Stats");
+    uint64_t expired = t.expired_active;
+    for (int s = 0; s < server.store().num_shards(); ++s) {
+      Shard& sh = server.store().shard(s);
+      absl::MutexLock l(&sh.mu);
+      for (auto& db : sh.dbs()) expired += db.expired_keys();
+    }
+    // expired_active counts keys also counted in expired_keys() (both go through ExpireNow).
+    expired -= t.expired_active;
+    CatAppend(&out, "total_connections_received:", server.total_connections.load(),
+              "\r\ntotal_commands_processed:", t.commands,
+              "\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:", t.net_in,
+              "\r\ntotal_net_output_bytes:", t.net_out,
+              "\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n",
+              "rejected_connections:", server.rejected_connections.load(),
+              "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", t.hits,
+              "\r\nkeyspace_misses:", t.misses, "\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
+              "total_error_replies:0\r\n");
+  }
+  if (want("replication", true)) {
+    Section(&out, "Replication");
+    CatAppend(&out, "role:master\r\nconnected_slaves:0\r\nmaster_replid:", server.run_id(),
+              "\r\nmaster_repl_offset:0\r\n");
+  }
+  if (want("cpu", true)) {
+    Section(&out, "CPU");
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    char buf[128];
+    snprintf(buf, sizeof(buf), "used_cpu_sys:%ld.%06ld\r\nused_cpu_user:%ld.%06ld\r\n",
+             static_cast<long>(ru.ru_stime.tv_sec), static_cast<long>(ru.ru_stime.tv_usec),
+             static_cast<long>(ru.ru_utime.tv_sec), static_cast<long>(ru.ru_utime.tv_usec));
+    out.append(buf);
+  }
+  if (want("commandstats", false)) {
+    Section(&out, "Commandstats");
+    const auto& specs = CommandTable::Get().all();
+    for (size_t i = 0; i < specs.size(); ++i) {
+      uint64_t calls = 0, usec = 0, failed = 0, rejected = 0;
+      for (auto& w : server.workers()) {
+        auto& cs = w->stats().per_command[i];
+        calls += cs.calls.load(std::memory_order_relaxed);
+        usec += cs.usec.load(std::memory_order_relaxed);
+        failed += cs.failed.load(std::memory_order_relaxed);
+        rejected += cs.rejected.load(std::memory_order_relaxed);
+      }
+      if (calls == 0 && rejected == 0 && failed == 0) continue;
+      char per[32];
+      snprintf(per, sizeof(per), "%.2f", calls ? static_cast<double>(usec) / calls : 0.0);
+      CatAppend(&out, "cmdstat_", specs[i].name, ":calls=", calls, ",usec=", usec,
+                ",usec_per_call=", per, ",rejected_calls=", rejected, ",failed_calls=", failed,
+                "\r\n");
+    }
+  }
+  if (want("keyspace", true)) {
+    Section(&out, "Keyspace");
+    Store& store = server.store();
+    std::vector<std::pair<uint64_t, uint64_t>> counts(store.num_dbs());
+    for (int s = 0; s < store.num_shards(); ++s) {
+      Shard& sh = store.shard(s);
+      absl::MutexLock l(&sh.mu);
+      for (int d = 0; d < store.num_dbs(); ++d) {
+        counts[d].first += sh.db(d).size();
+        counts[d].second += sh.db(d).volatile_keys();
+      }
+    }
+    for (int d = 0; d < store.num_dbs(); ++d) {
+      if (counts[d].first == 0) continue;
+      CatAppend(&out, "db", d, ":keys=", counts[d].first, ",expires=", counts[d].second,
+                ",avg_ttl=0\r\n");
+    }
+  }
+  return out;
+}
+
+void InfoCmd(CommandContext& ctx) {
+  std::string info = BuildInfo(ctx, ctx.args.subspan(1));
+  ctx.rb.Verbatim("txt", info);
+}
+
+void ConfigCmd(CommandContext& ctx) {
+  auto& a = ctx.args;
+  std::string_view sub = a[1];
+  Config& cfg = ctx.server.config();
+  if (EqualsLower(sub, "get")) {
+    if (a.size() < 3) return ctx.Error("ERR wrong number of arguments for 'config|get' command");
+    auto pairs = cfg.Get(a.subspan(2));
+    ctx.rb.MapHeader(pairs.size());
+    for (auto& [k, v] : pairs) {
+      ctx.rb.Bulk(k);
+      ctx.rb.Bulk(v);
+    }
+    return;
+  }
+  if (EqualsLower(sub, "set")) {
+    if (a.size() < 4 || (a.size() - 2) % 2 != 0) {
+      return ctx.Error("ERR wrong number of arguments for 'config|set' command");
+    }
+    std::vector<std::pair<std::string_view, std::string_view>> pairs;
+    for (size_t i = 2; i + 1 < a.size(); i += 2) pairs.emplace_back(a[i], a[i + 1]);
+    absl::Status st = cfg.Set(pairs);
+    if (!st.ok()) return ctx.Error(std::string_view(st.message().data(), st.message().size()));
+    return ctx.rb.Ok();
+  }
+  if (EqualsLower(sub, "resetstat")) {
+    if (a.size() != 2) return ctx.Error("ERR wrong number of arguments for 'config|resetstat' command");
+    for (auto& w : ctx.server.workers()) {
+      auto& s = w->stats();
+      s.commands = 0;
+      s.keyspace_hits = 0;
+      s.keyspace_misses = 0;
+      for (auto& cs : s.per_command) {
+        cs.calls = 0;
+        cs.usec = 0;
+        cs.failed = 0;
+        cs.rejected = 0;
+      }
+    }
+    return ctx.rb.Ok();
+  }
+  if (EqualsLower(sub, "rewrite")) {
+    return ctx.Error("ERR The server is running without a config file");
+  }
+  if (EqualsLower(sub, "help")) {
+    static constexpr std::string_view kHelp[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+        "RESETSTAT", "    Reset statistics reported by the INFO command.",
+        "REWRITE", "    Rewrite the configuration file.",
+        "HELP", "    Print this help."};
+    ctx.rb.ArrayHeader(std::size(kHelp));
+    for (auto l : kHelp) ctx.rb.Simple(l);
+    return;
+  }
+  ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CONFIG HELP."));
+}
+
+void FlagNames(uint32_t f, std::vector<std::string_view>* out) {
+  if (f & kCmdWrite) out->push_back("write");
+  if (f & kCmdReadonly) out->push_back("readonly");
+  if (f & kCmdDenyOom) out->push_back("denyoom");
+  if (f & kCmdAdmin) out->push_back("admin");
+  if (f & kCmdPubsub) out->push_back("pubsub");
+  if (f & kCmdNoScript) out->push_back("noscript");
+  if (f & kCmdBlocking) out->push_back("blocking");
+  if (f & kCmdLoading) out->push_back("loading");
+  if (f & kCmdStale) out->push_back("stale");
+  if (f & kCmdNoAuth) out->push_back("no_auth");
+  if (f & kCmdFast) out->push_back("fast");
+}
+
+void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
+  auto& rb = ctx.rb;
+  rb.ArrayHeader(10);
+  rb.Bulk(s.name);
+  rb.Integer(s.arity);
+  std::vector<std::string_view> flags;
+  FlagNames(s.flags, &flags);
+  rb.SetHeader(flags.size());
+  for (auto f : flags) rb.Simple(f);
+  rb.Integer(s.first_key);
+  rb.Integer(s.last_key);
+  rb.Integer(s.step);
+  rb.SetHeader(1);
+  rb.Simple(Cat("@", s.group));
+  rb.SetHeader(0);  // tips
+  rb.ArrayHeader(0);  // key specs
+  rb.ArrayHeader(s.subcommands.size());
+  for (auto sc : s.subcommands) {
+    rb.ArrayHeader(10);
+    rb.Bulk(Cat(s.name, "|", sc));
+    rb.Integer(-2);
+    rb.SetHeader(0);
+    rb.Integer(0);
+    rb.Integer(0);
+    rb.Integer(0);
+    rb.SetHeader(1);
+    rb.Simple(Cat("@", s.group));
+    rb.SetHeader(0);
+    rb.ArrayHeader(0);
+    rb.ArrayHeader(0);
+  }
+}
+
+void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& s) {
+  auto& rb = ctx.rb;
+  rb.Bulk(s.name);
+  rb.MapHeader(3);
+  rb.Bulk("summary");
+  rb.Bulk(s.summary);
+  rb.Bulk("since");
+  rb.Bulk(s.since);
+  rb.Bulk("group");
+  rb.Bulk(s.group);
+}
+
+void CommandCmd(CommandContext& ctx) {
+  auto& a = ctx.args;
+  auto& table = CommandTable::Get();
+  if (a.size() == 1) {
+    ctx.rb.ArrayHeader(table.size());
+    for (auto& s : table.all()) ReplyCommandInfo(ctx, s);
+    return;
+  }
+  std::string_view sub = a[1];
+  if (EqualsLower(sub, "count")) {
+    if (a.size() != 2) return ctx.Error("ERR wrong number of arguments for 'command|count' command");
+    return ctx.rb.Integer(static_cast<int64_t>(table.size()));
+  }
+  if (EqualsLower(sub, "info")) {
+    if (a.size() == 2) {
+      ctx.rb.ArrayHeader(table.size());
+      for (auto& s : table.all()) ReplyCommandInfo(ctx, s);
+      return;
+    }
+    ctx.rb.ArrayHeader(a.size() - 2);
+    for (size_t i = 2; i < a.size(); ++i) {
+      const CommandSpec* s = table.Find(a[i]);
+      if (s) {
+        ReplyCommandInfo(ctx, *s);
+      } else {
+        ctx.rb.NullArray();
+      }
+    }
+    return;
+  }
+  if (EqualsLower(sub, "docs")) {
+    std::vector<const CommandSpec*> list;
+    if (a.size() == 2) {
+      for (auto& s : table.all()) list.push_back(&s);
+    } else {
+      for (size_t i = 2; i < a.size(); ++i) {
+        if (const CommandSpec* s = table.Find(a[i])) list.push_back(s);
+      }
+    }
+    ctx.rb.MapHeader(list.size());
+    for (auto* s : list) ReplyCommandDocs(ctx, *s);
+    return;
+  }
+  if (EqualsLower(sub, "list")) {
+    std::vector<std::string_view> names;
+    if (a.size() == 2) {
+      for (auto& s : table.all()) names.push_back(s.name);
+    } else if (a.size() == 5 && EqualsLower(a[2], "filterby")) {
+      for (auto& s : table.all()) {
+        if (EqualsLower(a[3], "pattern")) {
+          if (GlobMatch(a[4], s.name, true)) names.push_back(s.name);
+        } else if (EqualsLower(a[3], "aclcat")) {
+          if (EqualsLower(a[4], s.group)) names.push_back(s.name);
+        } else if (EqualsLower(a[3], "module")) {
+        } else {
+          return ctx.Error(kErrSyntax);
+        }
+      }
+    } else {
+      return ctx.Error(kErrSyntax);
+    }
+    ctx.rb.ArrayHeader(names.size());
+    for (auto n : names) ctx.rb.Bulk(n);
+    return;
+  }
+  if (EqualsLower(sub, "help")) {
+    static constexpr std::string_view kHelp[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)", "    Return details about all Redis commands.",
+        "COUNT", "    Return the total number of commands in this Redis server.",
+        "LIST", "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+        "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+        "HELP", "    Print this help."};
+    ctx.rb.ArrayHeader(std::size(kHelp));
+    for (auto l : kHelp) ctx.rb.Simple(l);
+    return;
+  }
+  ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try COMMAND HELP."));
+}
+
+void TimeCmd(CommandContext& ctx) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ctx.rb.ArrayHeader(2);
+  ctx.rb.Bulk(std::to_string(ts.tv_sec));
+  ctx.rb.Bulk(std::to_string(ts.tv_nsec / 1000));
+}
+
+void LastSaveCmd(CommandContext& ctx) { ctx.rb.Integer(ctx.server.lastsave_sec.load()); }
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shoal has nothing to save yet; success closes
+// the connection without a reply, as Redis does.
+void ShutdownCmd(CommandContext& ctx) {
+  bool abort = false;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    std::string_view o = ctx.args[i];
+    if (EqualsLower(o, "abort")) {
+      abort = true;
+    } else if (!EqualsLower(o, "nosave") && !EqualsLower(o, "save") && !EqualsLower(o, "now") &&
+               !EqualsLower(o, "force")) {
+      return ctx.Error(kErrSyntax);
+    }
+  }
+  if (abort) {
+    if (ctx.args.size() != 2) return ctx.Error(kErrSyntax);
+    return ctx.Error("ERR No shutdown in progress.");
+  }
+  spdlog::warn("User requested shutdown...");
+  ctx.conn.close_after_reply = true;
+  ctx.server.RequestShutdown();
+}
+
+}  // namespace
+
+void RegisterServerCommands(CommandTable& t) {
+  constexpr uint32_t A = kCmdAdmin | kCmdNoScript;
+  t.Add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, InfoCmd, "server", "Get information and statistics about the server", "1.0.0"});
+  t.Add({"config", -2, 0, 0, 0, 0, ConfigCmd, "server", "A container for server configuration commands", "2.0.0",
+         {"get", "set", "resetstat", "rewrite", "help"}});
+  t.Add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, CommandCmd, "server", "Get array of Redis command details", "2.8.13",
+         {"count", "info", "docs", "list", "help"}});
+  t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server", "Return the current server time", "2.6.0"});
+  t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server", "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
+  t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale, 0, 0, 0, ShutdownCmd, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0"});
+}
+
+}  // namespace shoal

@@ -1,0 +1,443 @@
+// String commands: GET, SET and friends, counters, ranges.
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "server/commands/command.h"
+#include "server/commands/keyspace_ops.h"
+#include "server/net/connection.h"
+#include "server/net/server.h"
+#include "server/net/worker.h"
+#include "server/util/string_util.h"
+
+namespace shoal {
+
+namespace {
+
+constexpr int64_t kMaxMs = INT64_MAX;
+
+// Looks a key up for reading and counts the hit or miss.
+Entry* LookupRead(CommandContext& ctx, std::string_view key) {
+  Entry* e = ctx.Db(key).Find(key, ctx.now_ms);
+  if (e) {
+    e->atime = LruClock();
+    Bump(ctx.worker.stats().keyspace_hits);
+  } else {
+    Bump(ctx.worker.stats().keyspace_misses);
+  }
+  return e;
+}
+
+void ReplyStringValue(CommandContext& ctx, const Entry* e) {
+  char buf[24];
+  ctx.rb.Bulk(StringValue(e, buf));
+}
+
+// Parses an expire amount (seconds or ms, relative or absolute) into an absolute ms deadline, as
+// SET/GETEX/SETEX do. Replies with the error and returns false.
+enum class ExpUnit { kSec, kMs, kUnixSec, kUnixMs };
+bool ParseExpire(CommandContext& ctx, std::string_view arg, ExpUnit unit, std::string_view cmd,
+                 int64_t* deadline) {
+  int64_t v;
+  if (!ParseInt64(arg, &v)) {
+    ctx.Error(kErrNotInt);
+    return false;
+  }
+  auto invalid = [&] {
+    ctx.Error(Cat("ERR invalid expire time in '", cmd, "' command"));
+    return false;
+  };
+  if (v <= 0) return invalid();
+  bool seconds = unit == ExpUnit::kSec || unit == ExpUnit::kUnixSec;
+  if (seconds) {
+    if (v > kMaxMs / 1000) return invalid();
+    v *= 1000;
+  }
+  if (unit == ExpUnit::kSec || unit == ExpUnit::kMs) {
+    if (v > kMaxMs - ctx.now_ms) return invalid();
+    *deadline = JitteredDeadline(ctx, v);
+  } else {
+    *deadline = v;
+  }
+  return true;
+}
+
+// GET
+void GetCmd(CommandContext& ctx) {
+  Entry* e = LookupRead(ctx, ctx.args[1]);
+  if (!e) return ctx.rb.Null();
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  ReplyStringValue(ctx, e);
+}
+
+// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL]
+void SetCmd(CommandContext& ctx) {
+  auto& a = ctx.args;
+  bool nx = false, xx = false, get = false, keepttl = false, has_exp = false;
+  ExpUnit unit = ExpUnit::kSec;
+  std::string_view exp_arg;
+  for (size_t i = 3; i < a.size(); ++i) {
+    std::string_view o = a[i];
+    bool has_next = i + 1 < a.size();
+    if (EqualsLower(o, "nx") && !xx) {
+      nx = true;
+    } else if (EqualsLower(o, "xx") && !nx) {
+      xx = true;
+    } else if (EqualsLower(o, "get")) {
+      get = true;
+    } else if (EqualsLower(o, "keepttl") && !has_exp) {
+      keepttl = true;
+    } else if (!keepttl && !has_exp && has_next &&
+               (EqualsLower(o, "ex") || EqualsLower(o, "px") || EqualsLower(o, "exat") ||
+                EqualsLower(o, "pxat"))) {
+      has_exp = true;
+      unit = EqualsLower(o, "ex")     ? ExpUnit::kSec
+             : EqualsLower(o, "px")   ? ExpUnit::kMs
+             : EqualsLower(o, "exat") ? ExpUnit::kUnixSec
+                                      : ExpUnit::kUnixMs;
+      exp_arg = a[++i];
+    } else {
+      return ctx.Error(kErrSyntax);
+    }
+  }
+  int64_t deadline = kNoExpire;
+  if (has_exp && !ParseExpire(ctx, exp_arg, unit, "set", &deadline)) return;
+  std::string_view key = a[1];
+  DbTable& db = ctx.Db(key);
+  Entry* old = db.Find(key, ctx.now_ms);
+  if (get) {
+    if (old && old->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+    if (old) {
+      ReplyStringValue(ctx, old);
+    } else {
+      ctx.rb.Null();
+    }
+  }
+  if ((nx && old) || (xx && !old)) {
+    if (!get) ctx.rb.Null();
+    return;
+  }
+  if (deadline != kNoExpire && deadline <= ctx.now_ms) {
+    // An absolute deadline already past: the write happens and the key is gone at once.
+    db.Delete(key, ctx.now_ms);
+  } else {
+    SetStringValue(db, key, a[2], deadline, keepttl, ctx.now_ms);
+  }
+  if (!get) ctx.rb.Ok();
+}
+
+void SetNxCmd(CommandContext& ctx) {
+  DbTable& db = ctx.Db(ctx.args[1]);
+  if (db.Find(ctx.args[1], ctx.now_ms)) return ctx.rb.Integer(0);
+  SetStringValue(db, ctx.args[1], ctx.args[2], kNoExpire, false, ctx.now_ms);
+  ctx.rb.Integer(1);
+}
+
+void SetExGeneric(CommandContext& ctx, ExpUnit unit, std::string_view name) {
+  int64_t deadline;
+  if (!ParseExpire(ctx, ctx.args[2], unit, name, &deadline)) return;
+  SetStringValue(ctx.Db(ctx.args[1]), ctx.args[1], ctx.args[3], deadline, false, ctx.now_ms);
+  ctx.rb.Ok();
+}
+void SetExCmd(CommandContext& ctx) { SetExGeneric(ctx, ExpUnit::kSec, "setex"); }
+void PSetExCmd(CommandContext& ctx) { SetExGeneric(ctx, ExpUnit::kMs, "psetex"); }
+
+void MGetCmd(CommandContext& ctx) {
+  ctx.rb.ArrayHeader(ctx.args.size() - 1);
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    Entry* e = LookupRead(ctx, ctx.args[i]);
+    if (!e || e->obj_type() != ObjType::kString) {
+      ctx.rb.Null();
+    } else {
+      ReplyStringValue(ctx, e);
+    }
+  }
+}
+
+bool CheckPairs(CommandContext& ctx) {
+  if (ctx.args.size() % 2 == 0) {
+    ReplyWrongArity(ctx);
+    return false;
+  }
+  return true;
+}
+
+void MSetCmd(CommandContext& ctx) {
+  if (!CheckPairs(ctx)) return;
+  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
+    SetStringValue(ctx.Db(ctx.args[i]), ctx.args[i], ctx.args[i + 1], kNoExpire, false,
+                   ctx.now_ms);
+  }
+  ctx.rb.Ok();
+}
+
+void MSetNxCmd(CommandContext& ctx) {
+  if (!CheckPairs(ctx)) return;
+  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
+    if (ctx.Db(ctx.args[i]).Find(ctx.args[i], ctx.now_ms)) return ctx.rb.Integer(0);
+  }
+  for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
+    SetStringValue(ctx.Db(ctx.args[i]), ctx.args[i], ctx.args[i + 1], kNoExpire, false,
+                   ctx.now_ms);
+  }
+  ctx.rb.Integer(1);
+}
+
+void GetSetCmd(CommandContext& ctx) {
+  DbTable& db = ctx.Db(ctx.args[1]);
+  Entry* old = db.Find(ctx.args[1], ctx.now_ms);
+  if (old && old->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  if (old) {
+    ReplyStringValue(ctx, old);
+  } else {
+    ctx.rb.Null();
+  }
+  SetStringValue(db, ctx.args[1], ctx.args[2], kNoExpire, false, ctx.now_ms);
+}
+
+void GetDelCmd(CommandContext& ctx) {
+  DbTable& db = ctx.Db(ctx.args[1]);
+  Entry* e = LookupRead(ctx, ctx.args[1]);
+  if (!e) return ctx.rb.Null();
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  ReplyStringValue(ctx, e);
+  db.Delete(ctx.args[1], ctx.now_ms);
+}
+
+// GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST]
+void GetExCmd(CommandContext& ctx) {
+  auto& a = ctx.args;
+  bool persist = false, has_exp = false;
+  ExpUnit unit = ExpUnit::kSec;
+  std::string_view exp_arg;
+  for (size_t i = 2; i < a.size(); ++i) {
+    std::string_view o = a[i];
+    bool has_next = i + 1 < a.size();
+    if (EqualsLower(o, "persist") && !has_exp) {
+      persist = true;
+    } else if (!persist && !has_exp && has_next &&
+               (EqualsLower(o, "ex") || EqualsLower(o, "px") || EqualsLower(o, "exat") ||
+                EqualsLower(o, "pxat"))) {
+      has_exp = true;
+      unit = EqualsLower(o, "ex")     ? ExpUnit::kSec
+             : EqualsLower(o, "px")   ? ExpUnit::kMs
+             : EqualsLower(o, "exat") ? ExpUnit::kUnixSec
+                                      : ExpUnit::kUnixMs;
+      exp_arg = a[++i];
+    } else {
+      return ctx.Error(kErrSyntax);
+    }
+  }
+  int64_t deadline = kNoExpire;
+  if (has_exp && !ParseExpire(ctx, exp_arg, unit, "getex", &deadline)) return;
+  DbTable& db = ctx.Db(a[1]);
+  Entry** link = db.FindLink(a[1], ctx.now_ms);
+  if (!link) {
+    Bump(ctx.worker.stats().keyspace_misses);
+    return ctx.rb.Null();
+  }
+  Bump(ctx.worker.stats().keyspace_hits);
+  Entry* e = *link;
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  e->atime = LruClock();
+  ReplyStringValue(ctx, e);
+  if (has_exp) {
+    if (deadline <= ctx.now_ms) {
+      db.Delete(a[1], ctx.now_ms);
+    } else {
+      SetEntryExpire(db, link, deadline);
+    }
+  } else if (persist && e->has_expire()) {
+    SetEntryExpire(db, link, kNoExpire);
+  }
+}
+
+// Checks a would-be string length against proto-max-bulk-len as Redis' checkStringLength does.
+bool CheckStringLength(CommandContext& ctx, uint64_t total) {
+  if (total > ctx.server.config().proto_max_bulk_len()) {
+    ctx.Error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    return false;
+  }
+  return true;
+}
+
+void AppendCmd(CommandContext& ctx) {
+  std::string_view key = ctx.args[1], add = ctx.args[2];
+  DbTable& db = ctx.Db(key);
+  Entry** link = db.FindLink(key, ctx.now_ms);
+  if (!link) {
+    SetStringValue(db, key, add, kNoExpire, false, ctx.now_ms);
+    return ctx.rb.Integer(static_cast<int64_t>(add.size()));
+  }
+  Entry* e = *link;
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  char buf[24];
+  std::string_view cur = StringValue(e, buf);
+  if (!CheckStringLength(ctx, cur.size() + add.size())) return;
+  size_t total = cur.size() + add.size();
+  Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(total), e->has_expire());
+  if (e->has_expire()) n->set_expire_at(e->expire_at());
+  memcpy(n->value(), cur.data(), cur.size());
+  if (!add.empty()) memcpy(n->value() + cur.size(), add.data(), add.size());
+  n->flags |= Entry::kRawEncoded;
+  n->atime = LruClock();
+  db.Replace(link, n);
+  ctx.rb.Integer(static_cast<int64_t>(total));
+}
+
+void StrLenCmd(CommandContext& ctx) {
+  Entry* e = LookupRead(ctx, ctx.args[1]);
+  if (!e) return ctx.rb.Integer(0);
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  char buf[24];
+  ctx.rb.Integer(static_cast<int64_t>(StringValue(e, buf).size()));
+}
+
+void IncrByGeneric(CommandContext& ctx, int64_t by) {
+  std::string_view key = ctx.args[1];
+  DbTable& db = ctx.Db(key);
+  Entry** link = db.FindLink(key, ctx.now_ms);
+  int64_t cur = 0;
+  if (link) {
+    Entry* e = *link;
+    if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+    if (e->flags & Entry::kIntEncoded) {
+      cur = e->int_value();
+    } else if (!ParseInt64(e->value_view(), &cur)) {
+      return ctx.Error(kErrNotInt);
+    }
+  }
+  if ((by < 0 && cur < 0 && by < INT64_MIN - cur) || (by > 0 && cur > 0 && by > INT64_MAX - cur)) {
+    return ctx.Error(kErrOverflow);
+  }
+  int64_t v = cur + by;
+  SetIntValue(db, link, key, v, ctx.now_ms);
+  ctx.rb.Integer(v);
+}
+
+void IncrCmd(CommandContext& ctx) { IncrByGeneric(ctx, 1); }
+void DecrCmd(CommandContext& ctx) { IncrByGeneric(ctx, -1); }
+void IncrByCmd(CommandContext& ctx) {
+  int64_t by;
+  if (!ParseInt64(ctx.args[2], &by)) return ctx.Error(kErrNotInt);
+  IncrByGeneric(ctx, by);
+}
+void DecrByCmd(CommandContext& ctx) {
+  int64_t by;
+  if (!ParseInt64(ctx.args[2], &by)) return ctx.Error(kErrNotInt);
+  if (by == INT64_MIN) return ctx.Error("ERR decrement would overflow");
+  IncrByGeneric(ctx, -by);
+}
+
+void IncrByFloatCmd(CommandContext& ctx) {
+  std::string_view key = ctx.args[1];
+  DbTable& db = ctx.Db(key);
+  Entry** link = db.FindLink(key, ctx.now_ms);
+  long double cur = 0, by;
+  if (link) {
+    Entry* e = *link;
+    if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+    char buf[24];
+    if (!ParseLongDouble(StringValue(e, buf), &cur)) return ctx.Error(kErrNotFloat);
+  }
+  if (!ParseLongDouble(ctx.args[2], &by)) return ctx.Error(kErrNotFloat);
+  long double v = cur + by;
+  if (std::isnan(v) || std::isinf(v)) return ctx.Error("ERR increment would produce NaN or Infinity");
+  std::string text;
+  resp::FormatLongDouble(v, &text);
+  SetStringValue(db, key, text, kNoExpire, /*keep_ttl=*/true, ctx.now_ms);
+  ctx.rb.Bulk(text);
+}
+
+void GetRangeCmd(CommandContext& ctx) {
+  int64_t start, end;
+  if (!ParseInt64(ctx.args[2], &start) || !ParseInt64(ctx.args[3], &end)) {
+    return ctx.Error(kErrNotInt);
+  }
+  Entry* e = LookupRead(ctx, ctx.args[1]);
+  if (!e) return ctx.rb.Bulk("");
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  char buf[24];
+  std::string_view s = StringValue(e, buf);
+  int64_t len = static_cast<int64_t>(s.size());
+  if (start < 0 && end < 0 && start > end) return ctx.rb.Bulk("");
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len == 0) return ctx.rb.Bulk("");
+  ctx.rb.Bulk(s.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1)));
+}
+
+void SetRangeCmd(CommandContext& ctx) {
+  std::string_view key = ctx.args[1], val = ctx.args[3];
+  int64_t offset;
+  if (!ParseInt64(ctx.args[2], &offset)) return ctx.Error(kErrNotInt);
+  if (offset < 0) return ctx.Error("ERR offset is out of range");
+  DbTable& db = ctx.Db(key);
+  Entry** link = db.FindLink(key, ctx.now_ms);
+  if (!link) {
+    if (val.empty()) return ctx.rb.Integer(0);
+    if (!CheckStringLength(ctx, static_cast<uint64_t>(offset) + val.size())) return;
+    std::string s(static_cast<size_t>(offset), '\0');
+    s.append(val);
+    SetStringValue(db, key, s, kNoExpire, false, ctx.now_ms);
+    Entry* e = db.Find(key, ctx.now_ms);
+    if (e && !(e->flags & Entry::kIntEncoded)) e->flags |= Entry::kRawEncoded;
+    return ctx.rb.Integer(static_cast<int64_t>(s.size()));
+  }
+  Entry* e = *link;
+  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  char buf[24];
+  std::string_view cur = StringValue(e, buf);
+  if (val.empty()) return ctx.rb.Integer(static_cast<int64_t>(cur.size()));
+  if (!CheckStringLength(ctx, static_cast<uint64_t>(offset) + val.size())) return;
+  size_t total = std::max(cur.size(), static_cast<size_t>(offset) + val.size());
+  if (!(e->flags & Entry::kIntEncoded) && total == cur.size()) {
+    memcpy(e->value() + offset, val.data(), val.size());
+    e->flags |= Entry::kRawEncoded;
+    return ctx.rb.Integer(static_cast<int64_t>(total));
+  }
+  Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(total), e->has_expire());
+  if (e->has_expire()) n->set_expire_at(e->expire_at());
+  memcpy(n->value(), cur.data(), cur.size());
+  if (total > cur.size()) memset(n->value() + cur.size(), 0, total - cur.size());
+  memcpy(n->value() + offset, val.data(), val.size());
+  n->flags |= Entry::kRawEncoded;
+  n->atime = LruClock();
+  db.Replace(link, n);
+  ctx.rb.Integer(static_cast<int64_t>(total));
+}
+
+}  // namespace
+
+void RegisterStringCommands(CommandTable& t) {
+  constexpr uint32_t W = kCmdWrite | kCmdDenyOom;
+  constexpr uint32_t R = kCmdReadonly;
+  constexpr uint32_t F = kCmdFast;
+  t.Add({"get", 2, R | F, 1, 1, 1, GetCmd, "string", "Get the value of a key", "1.0.0"});
+  t.Add({"set", -3, W, 1, 1, 1, SetCmd, "string", "Set the string value of a key", "1.0.0"});
+  t.Add({"setnx", 3, W | F, 1, 1, 1, SetNxCmd, "string", "Set the value of a key, only if the key does not exist", "1.0.0"});
+  t.Add({"setex", 4, W, 1, 1, 1, SetExCmd, "string", "Set the value and expiration of a key", "2.0.0"});
+  t.Add({"psetex", 4, W, 1, 1, 1, PSetExCmd, "string", "Set the value and expiration in milliseconds of a key", "2.6.0"});
+  t.Add({"mget", -2, R | F, 1, -1, 1, MGetCmd, "string", "Get the values of all the given keys", "1.0.0"});
+  t.Add({"mset", -3, W, 1, -1, 2, MSetCmd, "string", "Set multiple keys to multiple values", "1.0.1"});
+  t.Add({"msetnx", -3, W, 1, -1, 2, MSetNxCmd, "string", "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1"});
+  t.Add({"getset", 3, W | F, 1, 1, 1, GetSetCmd, "string", "Set the string value of a key and return its old value", "1.0.0"});
+  t.Add({"getdel", 2, kCmdWrite | F, 1, 1, 1, GetDelCmd, "string", "Get the value of a key and delete the key", "6.2.0"});
+  t.Add({"getex", -2, kCmdWrite | F, 1, 1, 1, GetExCmd, "string", "Get the value of a key and optionally set its expiration", "6.2.0"});
+  t.Add({"append", 3, W | F, 1, 1, 1, AppendCmd, "string", "Append a value to a key", "2.0.0"});
+  t.Add({"strlen", 2, R | F, 1, 1, 1, StrLenCmd, "string", "Get the length of the value stored in a key", "2.2.0"});
+  t.Add({"incr", 2, W | F, 1, 1, 1, IncrCmd, "string", "Increment the integer value of a key by one", "1.0.0"});
+  t.Add({"decr", 2, W | F, 1, 1, 1, DecrCmd, "string", "Decrement the integer value of a key by one", "1.0.0"});
+  t.Add({"incrby", 3, W | F, 1, 1, 1, IncrByCmd, "string", "Increment the integer value of a key by the given amount", "1.0.0"});
+  t.Add({"decrby", 3, W | F, 1, 1, 1, DecrByCmd, "string", "Decrement the integer value of a key by the given number", "1.0.0"});
+  t.Add({"incrbyfloat", 3, W | F, 1, 1, 1, IncrByFloatCmd, "string", "Increment the float value of a key by the given amount", "2.6.0"});
+  t.Add({"getrange", 4, R, 1, 1, 1, GetRangeCmd, "string", "Get a substring of the string stored at a key", "2.4.0"});
+  t.Add({"substr", 4, R, 1, 1, 1, GetRangeCmd, "string", "Get a substring of the string stored at a key", "1.0.0"});
+  t.Add({"setrange", 4, W, 1, 1, 1, SetRangeCmd, "string", "Overwrite part of a string at key starting at the specified offset", "2.2.0"});
+}
+
+}  // namespace shoal

@@ -1,0 +1,58 @@
+// One client connection: its sockets, parser, buffers and the per-client state commands see.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "server/net/iobuf.h"
+#include "server/resp/parser.h"
+
+namespace shoal {
+
+class Worker;
+
+class Connection {
+ public:
+  Connection(Worker* worker, int fd, uint64_t id, std::string addr, std::string laddr,
+             bool is_unix);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  size_t pending_output() const { return out.size() - out_sent; }
+
+  // Identity.
+  Worker* const worker;
+  const int fd;
+  const uint64_t id;
+  const std::string addr;
+  const std::string laddr;
+  const bool is_unix;
+  const int64_t created_ms;
+
+  // Fields CLIENT LIST reads from other threads: atomics, or guarded by the registry's mutex.
+  std::atomic<int64_t> last_interaction_ms;
+  std::atomic<int> db{0};
+  std::atomic<int> last_cmd{-1};
+  std::atomic<size_t> qbuf_size{0};
+  std::atomic<size_t> obuf_size{0};
+  std::string name;  // guarded by ClientRegistry's mutex
+
+  // Owner-thread state.
+  int proto = 2;
+  bool authenticated = false;
+  resp::RequestParser parser;
+  IoBuf in;         // unparsed input that did not fit in one read batch
+  std::string out;  // replies not yet written
+  size_t out_sent = 0;
+  uint32_t epoll_mask = 0;
+  bool in_epoll = false;
+  bool close_after_reply = false;
+  bool closing = false;
+  bool paused = false;  // input processing held back until output drains
+  int64_t soft_limit_since_ms = 0;
+  size_t index_in_worker = 0;
+};
+
+}  // namespace shoal

@@ -1,0 +1,447 @@
+// A worker thread: one epoll loop that owns its connections, runs their commands and its cron.
+#include "server/net/worker.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "server/commands/command.h"
+#include "server/util/string_util.h"
+#include "server/net/connection.h"
+#include "server/net/server.h"
+#include "spdlog/spdlog.h"
+
+namespace shoal {
+
+namespace {
+
+// Read size per syscall; a pipelined batch larger than this is handled over several reads.
+constexpr size_t kReadChunk = 64 * 1024;
+// Past this much unsent output a client's further input waits: a client that pipelines without
+// reading its replies holds at most about this much of server memory.
+constexpr size_t kPauseOutput = 1 << 20;
+// Output buffers larger than this are released once drained.
+constexpr size_t kKeepOutputCapacity = 64 * 1024;
+
+// Tags for epoll data.ptr that are not connections.
+char g_eventfd_tag;
+
+std::string PeerName(int fd, bool is_unix, bool local) {
+  if (is_unix) {
+    return local ? "" : "/unix";
+  }
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  int rc = local ? getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len)
+                 : getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc != 0) return "?:0";
+  char ip[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* s = reinterpret_cast<sockaddr_in*>(&ss);
+    inet_ntop(AF_INET, &s->sin_addr, ip, sizeof(ip));
+    port = ntohs(s->sin_port);
+  } else if (ss.ss_family == AF_INET6) {
+    auto* s = reinterpret_cast<sockaddr_in6*>(&ss);
+    inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof(ip));
+    port = ntohs(s->sin6_port);
+  }
+  return Cat(ip, ":", port);
+}
+
+}  // namespace
+
+Worker::Worker(Server* server, int index) : server_(server), index_(index) {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  eventfd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = &g_eventfd_tag;
+  epoll_ctl(epfd_, EPOLL_CTL_ADD, eventfd_, &ev);
+  stats_.per_command = std::vector<CommandStats>(CommandTable::Get().size());
+  now_ms_ = NowMs();
+}
+
+Worker::~Worker() {
+  for (Connection* c : conns_) {
+    server_->clients().Remove(c);
+    delete c;
+  }
+  if (eventfd_ >= 0) close(eventfd_);
+  if (epfd_ >= 0) close(epfd_);
+}
+
+void Worker::AddListener(int fd, bool is_unix) {
+  listeners_.push_back(std::make_unique<ListenTag>(ListenTag{fd, is_unix}));
+  epoll_event ev{};
+  // Every worker waits on the same listening socket; EPOLLEXCLUSIVE wakes one of them, and the
+  // accepted socket is then placed round-robin (see Accept). The fd itself belongs to Server.
+  ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+  ev.data.ptr = listeners_.back().get();
+  epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void Worker::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Worker::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::Post(std::function<void(Worker&)> fn) {
+  {
+    absl::MutexLock l(&mailbox_mu_);
+    mailbox_.push_back(std::move(fn));
+  }
+  uint64_t one = 1;
+  ssize_t n = write(eventfd_, &one, sizeof(one));
+  (void)n;
+}
+
+void Worker::DrainMailbox() {
+  uint64_t v;
+  while (read(eventfd_, &v, sizeof(v)) > 0) {
+  }
+  std::vector<std::function<void(Worker&)>> tasks;
+  {
+    absl::MutexLock l(&mailbox_mu_);
+    tasks.swap(mailbox_);
+  }
+  for (auto& t : tasks) t(*this);
+}
+
+void Worker::Run() {
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  while (!server_->shutdown_requested()) {
+    int hz = std::max(1, std::min(500, server_->config().hz()));
+    int64_t now = NowMs();
+    int timeout = static_cast<int>(std::max<int64_t>(0, next_cron_ms_ - now));
+    timeout = std::min(timeout, 1000 / hz);
+    int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+    if (n < 0 && errno != EINTR) {
+      spdlog::error("epoll_wait: {}", strerror(errno));
+      break;
+    }
+    now_ms_ = NowMs();
+    for (int i = 0; i < n; ++i) {
+      void* p = events[i].data.ptr;
+      if (p == &g_eventfd_tag) {
+        DrainMailbox();
+        continue;
+      }
+      bool is_listener = false;
+      for (auto& l : listeners_) {
+        if (l.get() == p) {
+          Accept(l->fd, l->is_unix);
+          is_listener = true;
+          break;
+        }
+      }
+      if (is_listener) continue;
+      auto* c = static_cast<Connection*>(p);
+      if (c->closing) continue;
+      uint32_t ev = events[i].events;
+      if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) OnReadable(c);
+      if (!c->closing && (ev & EPOLLOUT)) OnWritable(c);
+    }
+    ReapClosed();
+    if (now_ms_ >= next_cron_ms_) {
+      Cron();
+      next_cron_ms_ = now_ms_ + 1000 / hz;
+    }
+  }
+  ReapClosed();
+}
+
+void Worker::Accept(int listen_fd, bool is_unix) {
+  for (int i = 0; i < 64; ++i) {
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        spdlog::warn("accept: {}", strerror(errno));
+      }
+      return;
+    }
+    server_->total_connections.fetch_add(1, std::memory_order_relaxed);
+    if (server_->connected_clients.load() >= server_->config().maxclients()) {
+      static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
+      ssize_t w = write(fd, kMsg, sizeof(kMsg) - 1);
+      (void)w;
+      close(fd);
+      server_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    server_->connected_clients.fetch_add(1, std::memory_order_relaxed);
+    if (!is_unix) {
+      int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    Worker& target = server_->NextWorker();
+    if (&target == this) {
+      Adopt(fd, is_unix);
+    } else {
+      target.Post([fd, is_unix](Worker& w) { w.Adopt(fd, is_unix); });
+    }
+  }
+}
+
+void Worker::Adopt(int fd, bool is_unix) {
+  auto* c = new Connection(this, fd, server_->NextClientId(), PeerName(fd, is_unix, false),
+                           PeerName(fd, is_unix, true), is_unix);
+  c->authenticated = !server_->config().has_requirepass();
+  c->index_in_worker = conns_.size();
+  conns_.push_back(c);
+  server_->clients().Add(c);
+  Bump(stats_.connections);
+  UpdateInterest(c);
+}
+
+Connection* Worker::FindConnection(uint64_t id) {
+  for (Connection* c : conns_) {
+    if (c->id == id && !c->closing) return c;
+  }
+  return nullptr;
+}
+
+void Worker::Close(Connection* c) {
+  if (c->closing) return;
+  c->closing = true;
+  epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  closed_.push_back(c);
+}
+
+void Worker::ReapClosed() {
+  for (Connection* c : closed_) {
+    size_t i = c->index_in_worker;
+    conns_[i] = conns_.back();
+    conns_[i]->index_in_worker = i;
+    conns_.pop_back();
+    server_->clients().Remove(c);
+    server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
+    delete c;
+  }
+  closed_.clear();
+}
+
+void Worker::UpdateInterest(Connection* c) {
+  if (c->closing) return;
+  uint32_t mask = (c->paused ? 0u : static_cast<uint32_t>(EPOLLIN)) |
+                  (c->pending_output() ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  if (c->in_epoll && mask == c->epoll_mask) return;
+  epoll_event ev{};
+  ev.events = mask;
+  ev.data.ptr = c;
+  epoll_ctl(epfd_, c->in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &ev);
+  c->in_epoll = true;
+  c->epoll_mask = mask;
+}
+
+void Worker::OnReadable(Connection* c) {
+  if (c->paused) return;
+  // Read into the worker's shared buffer unless this client has a partial command pending, in
+  // which case its own buffer continues where it stopped.
+  IoBuf* buf = c->in.empty() ? &scratch_ : &c->in;
+  size_t want = kReadChunk;
+  if (buf == &c->in) {
+    size_t hint = c->parser.needed_hint();
+    if (hint > c->in.size()) want = std::max(want, std::min<size_t>(hint - c->in.size(), 64 << 20));
+  }
+  buf->Reserve(want);
+  ssize_t n = read(c->fd, buf->write_ptr(), buf->write_space());
+  if (n <= 0) {
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    Close(c);
+    return;
+  }
+  buf->Commit(static_cast<size_t>(n));
+  Bump(stats_.net_in, static_cast<uint64_t>(n));
+  c->last_interaction_ms.store(now_ms_, std::memory_order_relaxed);
+
+  size_t used = ProcessInput(c, buf->readable());
+  buf->Consume(used);
+  if (buf == &scratch_ && !scratch_.empty()) {
+    // Keep the unparsed tail with the connection; the shared buffer serves the next client.
+    c->in.Append(scratch_.readable());
+    scratch_.Consume(scratch_.size());
+  }
+  if (c->in.size() > server_->config().client_query_buffer_limit()) {
+    spdlog::warn("closing client id={} addr={}: query buffer limit reached ({} bytes)", c->id,
+                 c->addr, c->in.size());
+    Close(c);
+    return;
+  }
+  if (c->in.empty()) c->in.ReleaseIfEmpty();
+  c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+  AfterBatch(c);
+}
+
+size_t Worker::ProcessInput(Connection* c, std::string_view data) {
+  size_t pos = 0;
+  while (pos < data.size() && !c->close_after_reply && !c->closing) {
+    if (c->pending_output() > kPauseOutput) {
+      c->paused = true;
+      break;
+    }
+    resp::ParserLimits lim;
+    lim.max_bulk_len = server_->config().proto_max_bulk_len();
+    lim.authenticated = c->authenticated;
+    c->parser.set_limits(lim);
+    auto r = c->parser.Parse(data.substr(pos));
+    if (r == resp::ParseResult::kNeedMore) break;
+    if (r == resp::ParseResult::kError) {
+      resp::ReplyBuilder rb(&c->out, c->proto);
+      rb.Error(c->parser.error());
+      spdlog::debug("protocol error from client id={} addr={}: {}", c->id, c->addr,
+                    c->parser.error());
+      c->close_after_reply = true;
+      c->parser.Reset();
+      pos = data.size();
+      break;
+    }
+    auto args = c->parser.args();
+    size_t consumed = c->parser.consumed();
+    if (!args.empty()) Dispatch(*c, *this, args);
+    pos += consumed;
+  }
+  return pos;
+}
+
+void Worker::AfterBatch(Connection* c) {
+  if (c->closing) return;
+  if (c->pending_output()) Flush(c);
+  if (c->closing) return;
+  size_t pending = c->pending_output();
+  c->obuf_size.store(pending, std::memory_order_relaxed);
+  if (pending == 0 && c->close_after_reply) {
+    Close(c);
+    return;
+  }
+  OutputBufferLimit lim = server_->config().output_limit_normal();
+  if (lim.hard && pending > lim.hard) {
+    spdlog::warn("closing client id={} addr={}: output buffer {} over hard limit {}", c->id,
+                 c->addr, pending, lim.hard);
+    Close(c);
+    return;
+  }
+  if (lim.soft && pending > lim.soft) {
+    if (c->soft_limit_since_ms == 0) {
+      c->soft_limit_since_ms = now_ms_;
+    } else if (now_ms_ - c->soft_limit_since_ms > lim.soft_seconds * 1000) {
+      spdlog::warn("closing client id={} addr={}: output buffer over soft limit for {}s", c->id,
+                   c->addr, lim.soft_seconds);
+      Close(c);
+      return;
+    }
+  } else {
+    c->soft_limit_since_ms = 0;
+  }
+  UpdateInterest(c);
+}
+
+bool Worker::Flush(Connection* c) {
+  while (c->pending_output()) {
+    ssize_t n = write(c->fd, c->out.data() + c->out_sent, c->pending_output());
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      if (errno == EINTR) continue;
+      Close(c);
+      return false;
+    }
+    c->out_sent += static_cast<size_t>(n);
+    Bump(stats_.net_out, static_cast<uint64_t>(n));
+  }
+  c->out.clear();
+  c->out_sent = 0;
+  if (c->out.capacity() > kKeepOutputCapacity) std::string().swap(c->out);
+  return true;
+}
+
+void Worker::OnWritable(Connection* c) {
+  Flush(c);
+  if (c->closing) return;
+  c->obuf_size.store(c->pending_output(), std::memory_order_relaxed);
+  if (c->paused && c->pending_output() < kPauseOutput / 2) {
+    ResumeInput(c);
+    return;
+  }
+  if (c->pending_output() == 0 && c->close_after_reply) {
+    Close(c);
+    return;
+  }
+  UpdateInterest(c);
+}
+
+void Worker::ResumeInput(Connection* c) {
+  c->paused = false;
+  if (!c->in.empty()) {
+    size_t used = ProcessInput(c, c->in.readable());
+    c->in.Consume(used);
+    c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+  }
+  AfterBatch(c);
+}
+
+void Worker::Cron() {
+  UpdateLruClock();
+  // Idle timeout.
+  int64_t timeout = server_->config().timeout();
+  if (timeout > 0) {
+    for (Connection* c : conns_) {
+      if (!c->closing &&
+          now_ms_ - c->last_interaction_ms.load(std::memory_order_relaxed) > timeout * 1000) {
+        Close(c);
+      }
+    }
+  }
+  // Soft output limits are time based: re-check clients that are over them.
+  for (Connection* c : conns_) {
+    if (!c->closing && c->soft_limit_since_ms) AfterBatch(c);
+  }
+  // Active expiry over the shards this worker looks after (shard % workers == index). The effort
+  // adapts: a shard keeps being sampled while more than a quarter of its samples were expired,
+  // within a time budget of a quarter of the cron period.
+  Store& store = server_->store();
+  int nworkers = static_cast<int>(server_->workers().size());
+  int hz = std::max(1, server_->config().hz());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(250000 / hz);
+  int64_t now = NowMs();
+  uint64_t expired_total = 0;
+  for (int s = index_; s < store.num_shards(); s += nworkers) {
+    Shard& shard = store.shard(s);
+    for (int db = 0; db < store.num_dbs(); ++db) {
+      for (;;) {
+        size_t sampled, expired;
+        {
+          absl::MutexLock l(&shard.mu);
+          std::tie(sampled, expired) = shard.db(db).ExpireSome(now, 20, 400);
+        }
+        expired_total += expired;
+        if (sampled == 0 || expired * 4 <= sampled) break;
+        if (std::chrono::steady_clock::now() > deadline) break;
+      }
+    }
+    if (std::chrono::steady_clock::now() > deadline) break;
+  }
+  if (expired_total) Bump(stats_.expired_active, expired_total);
+  // Background rehashing of tables that are mid-growth, a little each tick.
+  for (int s = index_; s < store.num_shards(); s += nworkers) {
+    Shard& shard = store.shard(s);
+    absl::MutexLock l(&shard.mu);
+    for (auto& db : shard.dbs()) {
+      if (db.table().rehashing()) db.table().RehashSteps(100);
+    }
+  }
+}
+
+}  // namespace shoal

@@ -1,0 +1,105 @@
+// A worker thread: one epoll loop that owns its connections, runs their commands and its cron.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "server/net/iobuf.h"
+
+namespace shoal {
+
+class Connection;
+class Server;
+
+struct ListenTag {
+  int fd;
+  bool is_unix;
+};
+
+// Counters a worker writes alone and INFO reads from other threads (relaxed atomics: a plain
+// store on x86, no shared cache line between workers).
+struct CommandStats {
+  std::atomic<uint64_t> calls{0};
+  std::atomic<uint64_t> usec{0};
+  std::atomic<uint64_t> failed{0};
+  std::atomic<uint64_t> rejected{0};
+};
+
+inline void Bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+struct WorkerStats {
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> net_in{0};
+  std::atomic<uint64_t> net_out{0};
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+  std::atomic<uint64_t> expired_active{0};
+  std::atomic<uint64_t> connections{0};
+  std::vector<CommandStats> per_command;
+};
+
+class Worker {
+ public:
+  Worker(Server* server, int index);
+  ~Worker();
+
+  void Start();
+  void Join();
+  // Runs fn on this worker's thread (cross-thread hand-off through an MPSC queue + eventfd).
+  void Post(std::function<void(Worker&)> fn);
+  void AddListener(int fd, bool is_unix);
+
+  int index() const { return index_; }
+  Server& server() { return *server_; }
+  WorkerStats& stats() { return stats_; }
+  int64_t now_ms() const { return now_ms_; }
+
+  // Adopts an accepted socket (called on this worker's thread).
+  void Adopt(int fd, bool is_unix);
+  // Closes a connection at the end of the current loop iteration.
+  void Close(Connection* c);
+  Connection* FindConnection(uint64_t id);
+
+ private:
+  void Run();
+  void Accept(int listen_fd, bool is_unix);
+  void OnReadable(Connection* c);
+  void OnWritable(Connection* c);
+  // Parses and runs every complete command in data; returns the bytes consumed.
+  size_t ProcessInput(Connection* c, std::string_view data);
+  void ResumeInput(Connection* c);
+  void AfterBatch(Connection* c);
+  bool Flush(Connection* c);
+  void UpdateInterest(Connection* c);
+  void DrainMailbox();
+  void Cron();
+  void ReapClosed();
+
+  Server* server_;
+  int index_;
+  int epfd_ = -1;
+  int eventfd_ = -1;
+  std::thread thread_;
+  int64_t now_ms_ = 0;
+  int64_t next_cron_ms_ = 0;
+  uint32_t expire_shard_cursor_ = 0;
+
+  std::vector<Connection*> conns_;
+  std::vector<Connection*> closed_;
+  std::vector<std::unique_ptr<ListenTag>> listeners_;
+  IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
+
+  absl::Mutex mailbox_mu_;
+  std::vector<std::function<void(Worker&)>> mailbox_ ABSL_GUARDED_BY(mailbox_mu_);
+  WorkerStats stats_;
+};
+
+}  // namespace shoal

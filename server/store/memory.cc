@@ -1,0 +1,56 @@
+// What the allocator and the kernel say about this process' memory.
+#include "server/store/memory.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#ifdef SHOAL_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#else
+#include <malloc.h>
+#endif
+
+namespace shoal {
+
+uint64_t UsedMemory() {
+#ifdef SHOAL_HAVE_JEMALLOC
+  uint64_t epoch = 1;
+  size_t sz = sizeof(epoch);
+  mallctl("epoch", &epoch, &sz, &epoch, sz);
+  size_t allocated = 0;
+  sz = sizeof(allocated);
+  if (mallctl("stats.allocated", &allocated, &sz, nullptr, 0) == 0) return allocated;
+  return 0;
+#else
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+#endif
+}
+
+uint64_t RssBytes() {
+  FILE* f = fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long size = 0, resident = 0;
+  int n = fscanf(f, "%lu %lu", &size, &resident);
+  fclose(f);
+  if (n != 2) return 0;
+  return static_cast<uint64_t>(resident) * sysconf(_SC_PAGESIZE);
+}
+
+std::string AllocatorName() {
+#ifdef SHOAL_HAVE_JEMALLOC
+  const char* v = nullptr;
+  size_t sz = sizeof(v);
+  if (mallctl("version", &v, &sz, nullptr, 0) == 0 && v) {
+    std::string s(v);
+    auto dash = s.find('-');
+    return "jemalloc-" + s.substr(0, dash);
+  }
+  return "jemalloc";
+#else
+  return "libc";
+#endif
+}
+
+}  // namespace shoal

@@ -1,0 +1,158 @@
+// The sharded keyspace: lookups with lazy expiry, the active expiry pass, shard locking.
+#include "server/store/store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+
+namespace shoal {
+
+namespace {
+std::atomic<uint32_t> g_lru_clock{0};
+}
+
+int64_t NowMs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t LruClock() {
+  uint32_t c = g_lru_clock.load(std::memory_order_relaxed);
+  if (c == 0) {
+    UpdateLruClock();
+    c = g_lru_clock.load(std::memory_order_relaxed);
+  }
+  return c;
+}
+
+void UpdateLruClock() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  g_lru_clock.store(static_cast<uint32_t>(ts.tv_sec) + 1, std::memory_order_relaxed);
+}
+
+DbTable::~DbTable() { Clear(); }
+
+void DbTable::ExpireNow(std::string_view key) {
+  Entry* e = table_.Remove(key);
+  if (e) {
+    Account(e, -1);
+    Entry::Free(e);
+    ++expired_keys_;
+  }
+}
+
+Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
+  Entry* e = table_.Find(key);
+  if (e && e->has_expire() && e->expire_at() <= now_ms) {
+    ExpireNow(key);
+    return nullptr;
+  }
+  return e;
+}
+
+Entry** DbTable::FindLink(std::string_view key, int64_t now_ms) {
+  Entry** link = table_.FindLink(key);
+  if (link && (*link)->has_expire() && (*link)->expire_at() <= now_ms) {
+    ExpireNow(key);
+    return nullptr;
+  }
+  return link;
+}
+
+void DbTable::Insert(Entry* e) {
+  Account(e, +1);
+  table_.Insert(e);
+}
+
+void DbTable::Replace(Entry** link, Entry* repl) {
+  Entry* old = *link;
+  if (old == repl) return;
+  Account(old, -1);
+  Account(repl, +1);
+  repl->next = old->next;
+  *link = repl;
+  Entry::Free(old);
+}
+
+bool DbTable::Delete(std::string_view key, int64_t now_ms) {
+  Entry* e = Detach(key, now_ms);
+  if (!e) return false;
+  Entry::Free(e);
+  return true;
+}
+
+Entry* DbTable::Detach(std::string_view key, int64_t now_ms) {
+  if (!Find(key, now_ms)) return nullptr;
+  Entry* e = table_.Remove(key);
+  if (e) {
+    Account(e, -1);
+    e->next = nullptr;
+  }
+  return e;
+}
+
+void DbTable::Clear() {
+  table_.Clear([](Entry* e) { Entry::Free(e); });
+  volatile_keys_ = 0;
+}
+
+KeyTable DbTable::TakeTable() {
+  KeyTable t = std::move(table_);
+  table_ = KeyTable();
+  volatile_keys_ = 0;
+  return t;
+}
+
+std::pair<size_t, size_t> DbTable::ExpireSome(int64_t now_ms, size_t max_samples,
+                                              size_t max_buckets) {
+  if (volatile_keys_ == 0) return {0, 0};
+  // Keys are gathered first and deleted after the scan step: the table must not change under Scan.
+  absl::InlinedVector<std::string, 32> doomed;
+  size_t sampled = 0;
+  size_t buckets = 0;
+  do {
+    expire_cursor_ = table_.Scan(expire_cursor_, [&](Entry* e) {
+      if (!e->has_expire()) return;
+      ++sampled;
+      if (e->expire_at() <= now_ms) doomed.emplace_back(e->key());
+    });
+    ++buckets;
+  } while (expire_cursor_ != 0 && sampled < max_samples && buckets < max_buckets);
+  for (const auto& k : doomed) ExpireNow(k);
+  return {sampled, doomed.size()};
+}
+
+Store::Store(int num_shards, int num_dbs) : num_dbs_(num_dbs), mask_(num_shards - 1) {
+  shards_.reserve(num_shards);
+  for (int i = 0; i < num_shards; ++i) shards_.push_back(std::make_unique<Shard>(num_dbs));
+}
+
+Store::~Store() = default;
+
+void Store::LockAll() {
+  for (auto& s : shards_) s->mu.Lock();
+}
+
+void Store::UnlockAll() {
+  for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) (*it)->mu.Unlock();
+}
+
+void ShardLockSet::Acquire(Store& store) {
+  store_ = &store;
+  if (idx_.size() > 1) {
+    std::sort(idx_.begin(), idx_.end());
+    idx_.erase(std::unique(idx_.begin(), idx_.end()), idx_.end());
+  }
+  for (uint32_t i : idx_) store.shard(i).mu.Lock();
+}
+
+void ShardLockSet::Release() {
+  if (!store_) return;
+  for (auto it = idx_.rbegin(); it != idx_.rend(); ++it) store_->shard(*it).mu.Unlock();
+  store_ = nullptr;
+  idx_.clear();
+}
+
+}  // namespace shoal

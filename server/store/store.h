@@ -1,0 +1,127 @@
+// The sharded keyspace: Shard[S] × Db[N], each shard with its own lock, table and expiry state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/synchronization/mutex.h"
+#include "datastructs/crc16.h"
+#include "datastructs/dict.h"
+#include "server/store/value.h"
+
+namespace shoal {
+
+struct EntryTraits {
+  static std::string_view Key(const Entry* e) { return e->key(); }
+  static Entry*& Next(Entry* e) { return e->next; }
+  static uint64_t Hash(std::string_view key) { return HashBytes(key); }
+};
+using KeyTable = Dict<Entry, EntryTraits>;
+
+// Wall-clock milliseconds since the epoch (TTL deadlines are absolute, as PEXPIREAT takes them).
+int64_t NowMs();
+// Coarse access clock in seconds for OBJECT IDLETIME (updated by the workers' cron).
+uint32_t LruClock();
+void UpdateLruClock();
+
+// One database's keys inside one shard. Every method needs the shard's lock held.
+class DbTable {
+ public:
+  DbTable() = default;
+  DbTable(DbTable&&) noexcept = default;
+  DbTable& operator=(DbTable&&) noexcept = default;
+  ~DbTable();
+
+  // Looks a key up, deleting it first if its deadline has passed (lazy expiry): an expired key is
+  // never visible.
+  Entry* Find(std::string_view key, int64_t now_ms);
+  // Link to the entry (for in-place replacement), after the same lazy expiry; nullptr if absent.
+  Entry** FindLink(std::string_view key, int64_t now_ms);
+  // Adds a new entry; the key must be absent.
+  void Insert(Entry* e);
+  // Puts repl where *link's entry is (same key) and frees the old one.
+  void Replace(Entry** link, Entry* repl);
+  // Removes and frees; false if absent (or expired).
+  bool Delete(std::string_view key, int64_t now_ms);
+  // Unlinks and returns the live entry without freeing it, or nullptr.
+  Entry* Detach(std::string_view key, int64_t now_ms);
+  void Clear();
+
+  size_t size() const { return table_.size(); }
+  size_t volatile_keys() const { return volatile_keys_; }
+  KeyTable& table() { return table_; }
+  uint64_t expired_keys() const { return expired_keys_; }
+
+  // One bounded pass of the active expiry cycle; returns (sampled, expired).
+  std::pair<size_t, size_t> ExpireSome(int64_t now_ms, size_t max_samples, size_t max_buckets);
+
+  // Moves the whole content out (FLUSH ASYNC frees it elsewhere).
+  KeyTable TakeTable();
+
+ private:
+  void Account(const Entry* e, int sign) {
+    if (e->has_expire()) volatile_keys_ += sign;
+  }
+  void ExpireNow(std::string_view key);
+
+  KeyTable table_;
+  size_t volatile_keys_ = 0;
+  uint64_t expired_keys_ = 0;
+  uint64_t expire_cursor_ = 0;
+};
+
+class Shard {
+ public:
+  explicit Shard(int num_dbs) : dbs_(num_dbs) {}
+  absl::Mutex mu;
+  DbTable& db(int i) { return dbs_[i]; }
+  std::vector<DbTable>& dbs() { return dbs_; }
+
+ private:
+  std::vector<DbTable> dbs_;
+};
+
+class Store {
+ public:
+  Store(int num_shards, int num_dbs);
+  ~Store();
+
+  int num_shards() const { return static_cast<int>(shards_.size()); }
+  int num_dbs() const { return num_dbs_; }
+  uint32_t ShardOf(std::string_view key) const { return KeySlot(key) & mask_; }
+  Shard& shard(uint32_t i) { return *shards_[i]; }
+
+  void LockAll() ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  void UnlockAll() ABSL_NO_THREAD_SAFETY_ANALYSIS;
+
+ private:
+  int num_dbs_;
+  uint32_t mask_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+// Holds the locks of a set of shards, taken in ascending order so multi-key commands are atomic
+// across shards and cannot deadlock.
+class ShardLockSet {
+ public:
+  ShardLockSet() = default;
+  ~ShardLockSet() { Release(); }
+  ShardLockSet(const ShardLockSet&) = delete;
+  ShardLockSet& operator=(const ShardLockSet&) = delete;
+
+  void Add(uint32_t shard) { idx_.push_back(shard); }
+  void Acquire(Store& store) ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  void Release() ABSL_NO_THREAD_SAFETY_ANALYSIS;
+  bool empty() const { return idx_.empty(); }
+
+ private:
+  Store* store_ = nullptr;
+  absl::InlinedVector<uint32_t, 8> idx_;
+};
+
+}  // namespace shoal
