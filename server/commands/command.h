@@ -32,6 +32,7 @@ enum CommandFlag : uint32_t {
   // The handler takes shard locks itself (whole-keyspace commands like KEYS, SCAN, FLUSHALL).
   kCmdSelfLocking = 1 << 11,
   kCmdSkipSlowlog = 1 << 12,
+  kCmdAllowBusy = 1 << 13,
 };
 
 struct CommandContext;

@@ -100,7 +100,7 @@ void HelloCmd(CommandContext& ctx) {
   if (!ctx.conn.authenticated) {
     return ctx.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-        "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+        "AUTH <user> <pass> option can be used to authenticate the client and select the "
         "RESP protocol version at the same time");
   }
   if (has_name) {
@@ -150,7 +150,12 @@ void ResetCmd(CommandContext& ctx) {
 std::string ClientInfoLine(Server& server, Connection* c) {
   int64_t now = NowMs();
   int cmd_id = c->last_cmd.load(std::memory_order_relaxed);
-  std::string cmd = cmd_id >= 0 ? std::string(CommandTable::Get().all()[cmd_id].name) : "NULL";
+  std::string cmd = "NULL";
+  if (cmd_id >= 0) {
+    const CommandSpec& spec = CommandTable::Get().all()[cmd_id];
+    int sub = c->last_sub.load(std::memory_order_relaxed);
+    cmd = sub >= 0 ? Cat(spec.name, "|", spec.subcommands[sub]) : std::string(spec.name);
+  }
   size_t qbuf = c->qbuf_size.load(std::memory_order_relaxed);
   size_t obuf = c->obuf_size.load(std::memory_order_relaxed);
   (void)server;
@@ -323,12 +328,13 @@ void ClientCmd(CommandContext& ctx) {
 
 void RegisterConnectionCommands(CommandTable& t) {
   constexpr uint32_t F = kCmdFast;
-  constexpr uint32_t NA = kCmdNoAuth;
+  constexpr uint32_t NA = kCmdNoAuth | kCmdNoScript | kCmdLoading | kCmdStale | kCmdAllowBusy;
+  constexpr uint32_t LS = kCmdLoading | kCmdStale;
   t.Add({"ping", -1, F, 0, 0, 0, PingCmd, "connection", "Ping the server", "1.0.0"});
-  t.Add({"echo", 2, F, 0, 0, 0, EchoCmd, "connection", "Echo the given string", "1.0.0"});
+  t.Add({"echo", 2, F | LS, 0, 0, 0, EchoCmd, "connection", "Echo the given string", "1.0.0"});
   t.Add({"hello", -1, F | NA, 0, 0, 0, HelloCmd, "connection", "Handshake with Redis", "6.0.0"});
   t.Add({"auth", -2, F | NA, 0, 0, 0, AuthCmd, "connection", "Authenticate to the server", "1.0.0"});
-  t.Add({"select", 2, F, 0, 0, 0, SelectCmd, "connection", "Change the selected database for the current connection", "1.0.0"});
+  t.Add({"select", 2, F | LS, 0, 0, 0, SelectCmd, "connection", "Change the selected database for the current connection", "1.0.0"});
   t.Add({"quit", -1, F | NA, 0, 0, 0, QuitCmd, "connection", "Close the connection", "1.0.0"});
   t.Add({"reset", 1, F | NA, 0, 0, 0, ResetCmd, "connection", "Reset the connection", "6.2.0"});
   t.Add({"client", -2, 0, 0, 0, 0, ClientCmd, "connection", "A container for client connection commands", "2.4.0",

@@ -7,6 +7,7 @@
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
+#include "server/util/string_util.h"
 
 namespace shoal {
 
@@ -18,15 +19,18 @@ int64_t MonoUsec() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+// Redis prints arguments with %s, which stops at the first NUL byte.
+std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 void ReplyUnknownCommand(resp::ReplyBuilder& rb, std::span<const std::string_view> args) {
   // Redis 7 wording: the name and up to 128 bytes of quoted arguments, each followed by a space.
   std::string list;
   for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
     size_t room = 128 - list.size();
-    CatAppend(&list, "'", args[i].substr(0, room), "' ");
+    CatAppend(&list, "'", CStr(args[i]).substr(0, room), "' ");
   }
-  rb.Error(Cat("ERR unknown command '", args[0].substr(0, 128),
-                        "', with args beginning with: ", list));
+  rb.Error(Cat("ERR unknown command '", CStr(args[0]).substr(0, 128),
+               "', with args beginning with: ", list));
 }
 
 }  // namespace
@@ -54,6 +58,14 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   Store& store = server.store();
   CommandContext ctx{args,  rb,   conn, worker, server, store, spec, conn.db.load(std::memory_order_relaxed),
                      NowMs()};
+  conn.last_cmd.store(spec->id, std::memory_order_relaxed);
+  int sub = -1;
+  if (!spec->subcommands.empty() && argc > 1) {
+    for (size_t i = 0; i < spec->subcommands.size(); ++i) {
+      if (EqualsLower(args[1], spec->subcommands[i])) sub = static_cast<int>(i);
+    }
+  }
+  conn.last_sub.store(sub, std::memory_order_relaxed);
   int64_t start = MonoUsec();
   {
     ShardLockSet locks;
@@ -71,7 +83,6 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   Bump(cs.usec, static_cast<uint64_t>(took));
   if (ctx.failed) Bump(cs.failed);
   Bump(worker.stats().commands);
-  conn.last_cmd.store(spec->id, std::memory_order_relaxed);
 }
 
 }  // namespace shoal

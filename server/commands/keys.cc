@@ -20,6 +20,13 @@ namespace {
 
 constexpr int kShardShift = 48;
 
+// Redis' matcher never matches the empty key against a non-empty pattern (only the "*"
+// shortcut returns it); KEYS and SCAN follow that.
+bool KeyMatches(std::string_view pattern, std::string_view key) {
+  if (key.empty()) return pattern.empty();
+  return GlobMatch(pattern, key);
+}
+
 void DelCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
@@ -142,7 +149,7 @@ void KeysCmd(CommandContext& ctx) {
     bool all = pat == "*";
     ForEachKey(ctx, [&](Entry* e) {
       std::string_view k = e->key();
-      if (all || GlobMatch(pat, k)) keys.emplace_back(k);
+      if (all || KeyMatches(pat, k)) keys.emplace_back(k);
     });
   }
   ctx.rb.ArrayHeader(keys.size());
@@ -219,7 +226,7 @@ void ScanCmd(CommandContext& ctx) {
         if (e->has_expire() && e->expire_at() <= ctx.now_ms) return;
         if (type_given && (!type || e->obj_type() != *type)) return;
         std::string_view k = e->key();
-        if (has_pattern && !GlobMatch(pattern, k)) return;
+        if (has_pattern && !KeyMatches(pattern, k)) return;
         keys.emplace_back(k);
       });
     } while (inner != 0 && visited < static_cast<uint64_t>(count) && ++iterations < static_cast<size_t>(count) * 10);
@@ -415,9 +422,9 @@ void TtlGeneric(CommandContext& ctx, bool ms, bool absolute) {
   if (!e) return ctx.rb.Integer(-2);
   if (!e->has_expire()) return ctx.rb.Integer(-1);
   int64_t at = e->expire_at();
-  if (absolute) return ctx.rb.Integer(ms ? at : at / 1000);
-  int64_t left = std::max<int64_t>(0, at - ctx.now_ms);
-  ctx.rb.Integer(ms ? left : (left + 500) / 1000);
+  int64_t v = absolute ? at : std::max<int64_t>(0, at - ctx.now_ms);
+  // Redis rounds to the nearest second, for the absolute form too.
+  ctx.rb.Integer(ms ? v : (v + 500) / 1000);
 }
 void TtlCmd(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
 void PTtlCmd(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
@@ -543,7 +550,7 @@ void RegisterKeyCommands(CommandTable& t) {
   t.Add({"expiretime", 2, R | F, 1, 1, 1, ExpireTimeCmd, "generic", "Get the expiration Unix timestamp for a key", "7.0.0"});
   t.Add({"pexpiretime", 2, R | F, 1, 1, 1, PExpireTimeCmd, "generic", "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0"});
   t.Add({"persist", 2, W | F, 1, 1, 1, PersistCmd, "generic", "Remove the expiration from a key", "2.2.0"});
-  t.Add({"object", -2, R | S, 0, 0, 0, ObjectCmd, "generic", "A container for object introspection commands", "2.2.3",
+  t.Add({"object", -2, S, 0, 0, 0, ObjectCmd, "generic", "A container for object introspection commands", "2.2.3",
          {"encoding", "freq", "idletime", "refcount", "help"}});
 }
 

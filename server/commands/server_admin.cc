@@ -214,9 +214,8 @@ void ConfigCmd(CommandContext& ctx) {
     return;
   }
   if (EqualsLower(sub, "set")) {
-    if (a.size() < 4 || (a.size() - 2) % 2 != 0) {
-      return ctx.Error("ERR wrong number of arguments for 'config|set' command");
-    }
+    if (a.size() < 4) return ctx.Error("ERR wrong number of arguments for 'config|set' command");
+    if ((a.size() - 2) % 2 != 0) return ctx.Error(kErrSyntax);
     std::vector<std::pair<std::string_view, std::string_view>> pairs;
     for (size_t i = 2; i + 1 < a.size(); i += 2) pairs.emplace_back(a[i], a[i + 1]);
     absl::Status st = cfg.Set(pairs);
@@ -268,6 +267,7 @@ void FlagNames(uint32_t f, std::vector<std::string_view>* out) {
   if (f & kCmdLoading) out->push_back("loading");
   if (f & kCmdStale) out->push_back("stale");
   if (f & kCmdNoAuth) out->push_back("no_auth");
+  if (f & kCmdAllowBusy) out->push_back("allow_busy");
   if (f & kCmdFast) out->push_back("fast");
 }
 
@@ -307,13 +307,36 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
 void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& s) {
   auto& rb = ctx.rb;
   rb.Bulk(s.name);
-  rb.MapHeader(3);
+  // Argument docs are derived from the key positions and arity (names, not full grammar):
+  // enough for clients that show hints, honest about what is known.
+  int fixed = s.arity > 0 ? s.arity - 1 : -s.arity - 1;
+  bool has_key = s.first_key > 0;
+  int nargs = std::max(fixed, has_key ? 1 : 0);
+  rb.MapHeader(nargs > 0 ? 4 : 3);
   rb.Bulk("summary");
   rb.Bulk(s.summary);
   rb.Bulk("since");
   rb.Bulk(s.since);
   rb.Bulk("group");
   rb.Bulk(s.group);
+  if (nargs == 0) return;
+  rb.Bulk("arguments");
+  rb.ArrayHeader(static_cast<size_t>(nargs));
+  for (int i = 1; i <= nargs; ++i) {
+    bool is_key = has_key && i >= s.first_key && (s.last_key < 0 || i <= s.last_key) &&
+                  (i - s.first_key) % s.step == 0;
+    bool multiple = s.last_key < 0 && i == nargs;
+    rb.MapHeader(multiple ? 3 : 2);
+    rb.Bulk("name");
+    rb.Bulk(is_key ? "key" : Cat("arg", i));
+    rb.Bulk("type");
+    rb.Bulk(is_key ? "key" : "string");
+    if (multiple) {
+      rb.Bulk("flags");
+      rb.ArrayHeader(1);
+      rb.Simple("multiple");
+    }
+  }
 }
 
 void CommandCmd(CommandContext& ctx) {
@@ -341,7 +364,7 @@ void CommandCmd(CommandContext& ctx) {
       if (s) {
         ReplyCommandInfo(ctx, *s);
       } else {
-        ctx.rb.NullArray();
+        ctx.rb.Null();
       }
     }
     return;
@@ -410,16 +433,20 @@ void LastSaveCmd(CommandContext& ctx) { ctx.rb.Integer(ctx.server.lastsave_sec.l
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shoal has nothing to save yet; success closes
 // the connection without a reply, as Redis does.
 void ShutdownCmd(CommandContext& ctx) {
-  bool abort = false;
+  bool abort = false, save = false, nosave = false;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     std::string_view o = ctx.args[i];
     if (EqualsLower(o, "abort")) {
       abort = true;
-    } else if (!EqualsLower(o, "nosave") && !EqualsLower(o, "save") && !EqualsLower(o, "now") &&
-               !EqualsLower(o, "force")) {
+    } else if (EqualsLower(o, "nosave")) {
+      nosave = true;
+    } else if (EqualsLower(o, "save")) {
+      save = true;
+    } else if (!EqualsLower(o, "now") && !EqualsLower(o, "force")) {
       return ctx.Error(kErrSyntax);
     }
   }
+  if (save && nosave) return ctx.Error(kErrSyntax);
   if (abort) {
     if (ctx.args.size() != 2) return ctx.Error(kErrSyntax);
     return ctx.Error("ERR No shutdown in progress.");

@@ -1,6 +1,7 @@
 // String commands: GET, SET and friends, counters, ranges.
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,15 @@ bool ParseExpire(CommandContext& ctx, std::string_view arg, ExpUnit unit, std::s
   return true;
 }
 
+// EX/PX/EXAT/PXAT option names.
+std::optional<ExpUnit> ExpireOption(std::string_view o) {
+  if (EqualsLower(o, "ex")) return ExpUnit::kSec;
+  if (EqualsLower(o, "px")) return ExpUnit::kMs;
+  if (EqualsLower(o, "exat")) return ExpUnit::kUnixSec;
+  if (EqualsLower(o, "pxat")) return ExpUnit::kUnixMs;
+  return std::nullopt;
+}
+
 // GET
 void GetCmd(CommandContext& ctx) {
   Entry* e = LookupRead(ctx, ctx.args[1]);
@@ -88,14 +98,9 @@ void SetCmd(CommandContext& ctx) {
       get = true;
     } else if (EqualsLower(o, "keepttl") && !has_exp) {
       keepttl = true;
-    } else if (!keepttl && !has_exp && has_next &&
-               (EqualsLower(o, "ex") || EqualsLower(o, "px") || EqualsLower(o, "exat") ||
-                EqualsLower(o, "pxat"))) {
+    } else if (auto u = ExpireOption(o); u && !keepttl && has_next && (!has_exp || unit == *u)) {
       has_exp = true;
-      unit = EqualsLower(o, "ex")     ? ExpUnit::kSec
-             : EqualsLower(o, "px")   ? ExpUnit::kMs
-             : EqualsLower(o, "exat") ? ExpUnit::kUnixSec
-                                      : ExpUnit::kUnixMs;
+      unit = *u;
       exp_arg = a[++i];
     } else {
       return ctx.Error(kErrSyntax);
@@ -216,14 +221,9 @@ void GetExCmd(CommandContext& ctx) {
     bool has_next = i + 1 < a.size();
     if (EqualsLower(o, "persist") && !has_exp) {
       persist = true;
-    } else if (!persist && !has_exp && has_next &&
-               (EqualsLower(o, "ex") || EqualsLower(o, "px") || EqualsLower(o, "exat") ||
-                EqualsLower(o, "pxat"))) {
+    } else if (auto u = ExpireOption(o); u && !persist && has_next && (!has_exp || unit == *u)) {
       has_exp = true;
-      unit = EqualsLower(o, "ex")     ? ExpUnit::kSec
-             : EqualsLower(o, "px")   ? ExpUnit::kMs
-             : EqualsLower(o, "exat") ? ExpUnit::kUnixSec
-                                      : ExpUnit::kUnixMs;
+      unit = *u;
       exp_arg = a[++i];
     } else {
       return ctx.Error(kErrSyntax);

@@ -35,6 +35,7 @@ class Connection {
   std::atomic<int64_t> last_interaction_ms;
   std::atomic<int> db{0};
   std::atomic<int> last_cmd{-1};
+  std::atomic<int> last_sub{-1};  // index into the command's subcommands, or -1
   std::atomic<size_t> qbuf_size{0};
   std::atomic<size_t> obuf_size{0};
   std::string name;  // guarded by ClientRegistry's mutex

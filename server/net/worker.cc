@@ -187,17 +187,18 @@ void Worker::Accept(int listen_fd, bool is_unix) {
       int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    uint64_t id = server_->NextClientId();
     Worker& target = server_->NextWorker();
     if (&target == this) {
-      Adopt(fd, is_unix);
+      Adopt(fd, id, is_unix);
     } else {
-      target.Post([fd, is_unix](Worker& w) { w.Adopt(fd, is_unix); });
+      target.Post([fd, id, is_unix](Worker& w) { w.Adopt(fd, id, is_unix); });
     }
   }
 }
 
-void Worker::Adopt(int fd, bool is_unix) {
-  auto* c = new Connection(this, fd, server_->NextClientId(), PeerName(fd, is_unix, false),
+void Worker::Adopt(int fd, uint64_t id, bool is_unix) {
+  auto* c = new Connection(this, fd, id, PeerName(fd, is_unix, false),
                            PeerName(fd, is_unix, true), is_unix);
   c->authenticated = !server_->config().has_requirepass();
   c->index_in_worker = conns_.size();
@@ -288,13 +289,16 @@ void Worker::OnReadable(Connection* c) {
 
 size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   size_t pos = 0;
+  size_t pause_at = PauseThreshold();
+  uint64_t max_bulk = server_->config().proto_max_bulk_len();
   while (pos < data.size() && !c->close_after_reply && !c->closing) {
-    if (c->pending_output() > kPauseOutput) {
+    if (c->pending_output() > pause_at) {
       c->paused = true;
       break;
     }
+    // AUTH can change within a batch, so the limits are refreshed per command (cheap stores).
     resp::ParserLimits lim;
-    lim.max_bulk_len = server_->config().proto_max_bulk_len();
+    lim.max_bulk_len = max_bulk;
     lim.authenticated = c->authenticated;
     c->parser.set_limits(lim);
     auto r = c->parser.Parse(data.substr(pos));
@@ -318,9 +322,19 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
 }
 
 void Worker::AfterBatch(Connection* c) {
-  if (c->closing) return;
-  if (c->pending_output()) Flush(c);
-  if (c->closing) return;
+  // Write what the batch produced; if input was held back for output and the output drained,
+  // go on with the held input (a loop, not recursion: a huge pipeline takes many rounds).
+  for (;;) {
+    if (c->closing) return;
+    if (c->pending_output()) Flush(c);
+    if (c->closing) return;
+    if (!c->paused || c->pending_output() >= PauseThreshold() / 2) break;
+    c->paused = false;
+    if (c->in.empty()) break;
+    size_t used = ProcessInput(c, c->in.readable());
+    c->in.Consume(used);
+    c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+  }
   size_t pending = c->pending_output();
   c->obuf_size.store(pending, std::memory_order_relaxed);
   if (pending == 0 && c->close_after_reply) {
@@ -349,6 +363,16 @@ void Worker::AfterBatch(Connection* c) {
   UpdateInterest(c);
 }
 
+size_t Worker::PauseThreshold() const {
+  // With an output limit configured, a client that does not read is let run into it and is
+  // disconnected there, as in Redis. Without one ("normal 0 0 0", the default), its input waits
+  // once kPauseOutput bytes of replies are pending, so it cannot grow server memory either.
+  OutputBufferLimit lim = server_->config().output_limit_normal();
+  if (lim.hard) return lim.hard + 1;
+  if (lim.soft) return std::max<size_t>(lim.soft + 1, kPauseOutput);
+  return kPauseOutput;
+}
+
 bool Worker::Flush(Connection* c) {
   while (c->pending_output()) {
     ssize_t n = write(c->fd, c->out.data() + c->out_sent, c->pending_output());
@@ -367,30 +391,7 @@ bool Worker::Flush(Connection* c) {
   return true;
 }
 
-void Worker::OnWritable(Connection* c) {
-  Flush(c);
-  if (c->closing) return;
-  c->obuf_size.store(c->pending_output(), std::memory_order_relaxed);
-  if (c->paused && c->pending_output() < kPauseOutput / 2) {
-    ResumeInput(c);
-    return;
-  }
-  if (c->pending_output() == 0 && c->close_after_reply) {
-    Close(c);
-    return;
-  }
-  UpdateInterest(c);
-}
-
-void Worker::ResumeInput(Connection* c) {
-  c->paused = false;
-  if (!c->in.empty()) {
-    size_t used = ProcessInput(c, c->in.readable());
-    c->in.Consume(used);
-    c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
-  }
-  AfterBatch(c);
-}
+void Worker::OnWritable(Connection* c) { AfterBatch(c); }
 
 void Worker::Cron() {
   UpdateLruClock();

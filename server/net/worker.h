@@ -63,7 +63,7 @@ class Worker {
   int64_t now_ms() const { return now_ms_; }
 
   // Adopts an accepted socket (called on this worker's thread).
-  void Adopt(int fd, bool is_unix);
+  void Adopt(int fd, uint64_t id, bool is_unix);
   // Closes a connection at the end of the current loop iteration.
   void Close(Connection* c);
   Connection* FindConnection(uint64_t id);
@@ -75,7 +75,7 @@ class Worker {
   void OnWritable(Connection* c);
   // Parses and runs every complete command in data; returns the bytes consumed.
   size_t ProcessInput(Connection* c, std::string_view data);
-  void ResumeInput(Connection* c);
+  size_t PauseThreshold() const;
   void AfterBatch(Connection* c);
   bool Flush(Connection* c);
   void UpdateInterest(Connection* c);
