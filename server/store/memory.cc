@@ -7,6 +7,8 @@
 
 #ifdef SHOAL_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/allocator_interface.h>
 #else
 #include <malloc.h>
 #endif
@@ -22,6 +24,8 @@ uint64_t UsedMemory() {
   sz = sizeof(allocated);
   if (mallctl("stats.allocated", &allocated, &sz, nullptr, 0) == 0) return allocated;
   return 0;
+#elif defined(__SANITIZE_ADDRESS__)
+  return __sanitizer_get_current_allocated_bytes();
 #else
   struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;
