@@ -8,7 +8,9 @@
 #ifdef SHOAL_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #elif defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+#include <malloc.h>
+// From the sanitizer runtime (its header is not always installed).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #else
 #include <malloc.h>
 #endif
