@@ -5,12 +5,20 @@
 #include <cstdio>
 #include <memory>
 
+#include "absl/synchronization/mutex.h"
 #include "server/commands/command.h"
 #include "server/config.h"
 #include "server/net/server.h"
 #include "spdlog/sinks/basic_file_sink.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
+
+#ifdef SHOAL_HAVE_JEMALLOC
+// jemalloc reads this at start-up. Transparent huge pages for its arenas: a keyspace of millions of
+// small entries is otherwise dominated by TLB misses (measured: docs/benchmarks.md).
+extern "C" const char* malloc_conf;
+const char* malloc_conf = "thp:always,metadata_thp:auto";
+#endif
 
 namespace {
 
@@ -56,6 +64,8 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // Shard locks are always taken in ascending order; the runtime cycle detector only costs time.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   shoal::RegisterAllCommands();
   shoal::Server server(&config);
   if (!server.Start()) return 1;

@@ -50,7 +50,11 @@ Entry* NewString(std::string_view key, std::string_view value, bool is_int, int6
 
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
                     bool keep_ttl, int64_t now_ms) {
-  Entry** link = db.FindLink(key, now_ms);
+  SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl);
+}
+
+void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::string_view value,
+                      int64_t expire_at, bool keep_ttl) {
   Entry* old = link ? *link : nullptr;
   if (old && keep_ttl) expire_at = old->expire_at();
   int64_t iv = 0;

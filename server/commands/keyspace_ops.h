@@ -22,6 +22,10 @@ int64_t JitteredDeadline(CommandContext& ctx, int64_t ttl_ms);
 // keep_ttl keeps the old deadline instead. Overwrites in place when the size allows.
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
                     bool keep_ttl, int64_t now_ms);
+// Same, when the caller already looked the key up: link is FindLink's result (nullptr if absent)
+// and no other table operation happened since.
+void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::string_view value,
+                      int64_t expire_at, bool keep_ttl);
 // Same for an integer value (INCR family): stored as an int64.
 void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value, int64_t now_ms);
 

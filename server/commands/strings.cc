@@ -110,7 +110,8 @@ void SetCmd(CommandContext& ctx) {
   if (has_exp && !ParseExpire(ctx, exp_arg, unit, "set", &deadline)) return;
   std::string_view key = a[1];
   DbTable& db = ctx.Db(key);
-  Entry* old = db.Find(key, ctx.now_ms);
+  Entry** link = db.FindLink(key, ctx.now_ms);
+  Entry* old = link ? *link : nullptr;
   if (get) {
     if (old && old->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
     if (old) {
@@ -127,7 +128,7 @@ void SetCmd(CommandContext& ctx) {
     // An absolute deadline already past: the write happens and the key is gone at once.
     db.Delete(key, ctx.now_ms);
   } else {
-    SetStringValue(db, key, a[2], deadline, keepttl, ctx.now_ms);
+    SetStringValueAt(db, link, key, a[2], deadline, keepttl);
   }
   if (!get) ctx.rb.Ok();
 }
