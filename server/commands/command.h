@@ -109,6 +109,8 @@ inline constexpr std::string_view kErrOverflow = "ERR increment or decrement wou
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 
 void ReplyWrongArity(CommandContext& ctx);
+// The reply of a container's HELP subcommand: one simple string per line.
+void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines);
 std::string WrongArityMessage(std::string_view name);
 
 }  // namespace shoal

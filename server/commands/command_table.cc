@@ -42,4 +42,9 @@ std::string WrongArityMessage(std::string_view name) {
 
 void ReplyWrongArity(CommandContext& ctx) { ctx.Error(WrongArityMessage(ctx.spec->name)); }
 
+void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
+  ctx.rb.ArrayHeader(lines.size());
+  for (auto l : lines) ctx.rb.Simple(l);
+}
+
 }  // namespace shoal

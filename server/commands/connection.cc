@@ -166,7 +166,7 @@ std::string ClientInfoLine(Server& server, Connection* c) {
       " flags=N db=", c->db.load(std::memory_order_relaxed),
       " sub=0 psub=0 ssub=0 multi=-1 qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
       " obl=0 oll=0 omem=", obuf, " tot-mem=", qbuf + obuf, " events=r cmd=", cmd,
-      " user=default redir=-1 resp=", c->proto, "\n");
+      " user=default redir=-1 resp=", c->proto.load(std::memory_order_relaxed), "\n");
 }
 
 void ClientCmd(CommandContext& ctx) {
@@ -317,9 +317,7 @@ void ClientCmd(CommandContext& ctx) {
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID id [id ...]",
         "SETNAME <name>", "    Assign the name <name> to the current connection.",
         "HELP", "    Print this help."};
-    ctx.rb.ArrayHeader(std::size(kHelp));
-    for (auto l : kHelp) ctx.rb.Simple(l);
-    return;
+    return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CLIENT HELP."));
 }

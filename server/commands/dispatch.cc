@@ -36,7 +36,7 @@ void ReplyUnknownCommand(resp::ReplyBuilder& rb, std::span<const std::string_vie
 }  // namespace
 
 void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args) {
-  resp::ReplyBuilder rb(&conn.out, conn.proto);
+  resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
   const CommandSpec* spec = CommandTable::Get().Find(args[0]);
   if (spec == nullptr) {
     ReplyUnknownCommand(rb, args);

@@ -472,9 +472,7 @@ void ObjectCmd(CommandContext& ctx) {
         "    <key>.",
         "HELP",
         "    Print this help."};
-    ctx.rb.ArrayHeader(std::size(kHelp));
-    for (auto l : kHelp) ctx.rb.Simple(l);
-    return;
+    return ReplyHelp(ctx, kHelp);
   }
   bool known = EqualsLower(sub, "encoding") || EqualsLower(sub, "freq") ||
                EqualsLower(sub, "idletime") || EqualsLower(sub, "refcount");

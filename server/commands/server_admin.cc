@@ -249,9 +249,7 @@ void ConfigCmd(CommandContext& ctx) {
         "RESETSTAT", "    Reset statistics reported by the INFO command.",
         "REWRITE", "    Rewrite the configuration file.",
         "HELP", "    Print this help."};
-    ctx.rb.ArrayHeader(std::size(kHelp));
-    for (auto l : kHelp) ctx.rb.Simple(l);
-    return;
+    return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CONFIG HELP."));
 }
@@ -413,9 +411,7 @@ void CommandCmd(CommandContext& ctx) {
         "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
         "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
         "HELP", "    Print this help."};
-    ctx.rb.ArrayHeader(std::size(kHelp));
-    for (auto l : kHelp) ctx.rb.Simple(l);
-    return;
+    return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try COMMAND HELP."));
 }

@@ -64,14 +64,33 @@ bool ParseExpire(CommandContext& ctx, std::string_view arg, ExpUnit unit, std::s
   return true;
 }
 
-// EX/PX/EXAT/PXAT option names.
-std::optional<ExpUnit> ExpireOption(std::string_view o) {
-  if (EqualsLower(o, "ex")) return ExpUnit::kSec;
-  if (EqualsLower(o, "px")) return ExpUnit::kMs;
-  if (EqualsLower(o, "exat")) return ExpUnit::kUnixSec;
-  if (EqualsLower(o, "pxat")) return ExpUnit::kUnixMs;
-  return std::nullopt;
-}
+// The EX/PX/EXAT/PXAT option of SET and GETEX. Repeating the same kind is allowed (the last
+// wins, as in Redis); mixing kinds, or one that `blocked` (KEEPTTL, PERSIST) excludes, is not.
+struct ExpireOption {
+  bool given = false;
+  ExpUnit unit = ExpUnit::kSec;
+  std::string_view arg;
+
+  // Consumes a[i] (and its argument) if it is an expire option; false if it is not one or is
+  // not allowed here.
+  bool Take(std::span<const std::string_view> a, size_t& i, bool blocked) {
+    std::optional<ExpUnit> u;
+    if (EqualsLower(a[i], "ex")) u = ExpUnit::kSec;
+    else if (EqualsLower(a[i], "px")) u = ExpUnit::kMs;
+    else if (EqualsLower(a[i], "exat")) u = ExpUnit::kUnixSec;
+    else if (EqualsLower(a[i], "pxat")) u = ExpUnit::kUnixMs;
+    if (!u || blocked || i + 1 >= a.size() || (given && unit != *u)) return false;
+    given = true;
+    unit = *u;
+    arg = a[++i];
+    return true;
+  }
+  // The absolute deadline, or kNoExpire; false after replying with an error.
+  bool Deadline(CommandContext& ctx, std::string_view cmd, int64_t* deadline) const {
+    *deadline = kNoExpire;
+    return !given || ParseExpire(ctx, arg, unit, cmd, deadline);
+  }
+};
 
 // GET
 void GetCmd(CommandContext& ctx) {
@@ -84,30 +103,24 @@ void GetCmd(CommandContext& ctx) {
 // SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ts|KEEPTTL]
 void SetCmd(CommandContext& ctx) {
   auto& a = ctx.args;
-  bool nx = false, xx = false, get = false, keepttl = false, has_exp = false;
-  ExpUnit unit = ExpUnit::kSec;
-  std::string_view exp_arg;
+  bool nx = false, xx = false, get = false, keepttl = false;
+  ExpireOption exp;
   for (size_t i = 3; i < a.size(); ++i) {
     std::string_view o = a[i];
-    bool has_next = i + 1 < a.size();
     if (EqualsLower(o, "nx") && !xx) {
       nx = true;
     } else if (EqualsLower(o, "xx") && !nx) {
       xx = true;
     } else if (EqualsLower(o, "get")) {
       get = true;
-    } else if (EqualsLower(o, "keepttl") && !has_exp) {
+    } else if (EqualsLower(o, "keepttl") && !exp.given) {
       keepttl = true;
-    } else if (auto u = ExpireOption(o); u && !keepttl && has_next && (!has_exp || unit == *u)) {
-      has_exp = true;
-      unit = *u;
-      exp_arg = a[++i];
-    } else {
+    } else if (!exp.Take(a, i, keepttl)) {
       return ctx.Error(kErrSyntax);
     }
   }
-  int64_t deadline = kNoExpire;
-  if (has_exp && !ParseExpire(ctx, exp_arg, unit, "set", &deadline)) return;
+  int64_t deadline;
+  if (!exp.Deadline(ctx, "set", &deadline)) return;
   std::string_view key = a[1];
   DbTable& db = ctx.Db(key);
   Entry** link = db.FindLink(key, ctx.now_ms);
@@ -214,24 +227,17 @@ void GetDelCmd(CommandContext& ctx) {
 // GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST]
 void GetExCmd(CommandContext& ctx) {
   auto& a = ctx.args;
-  bool persist = false, has_exp = false;
-  ExpUnit unit = ExpUnit::kSec;
-  std::string_view exp_arg;
+  bool persist = false;
+  ExpireOption exp;
   for (size_t i = 2; i < a.size(); ++i) {
-    std::string_view o = a[i];
-    bool has_next = i + 1 < a.size();
-    if (EqualsLower(o, "persist") && !has_exp) {
+    if (EqualsLower(a[i], "persist") && !exp.given) {
       persist = true;
-    } else if (auto u = ExpireOption(o); u && !persist && has_next && (!has_exp || unit == *u)) {
-      has_exp = true;
-      unit = *u;
-      exp_arg = a[++i];
-    } else {
+    } else if (!exp.Take(a, i, persist)) {
       return ctx.Error(kErrSyntax);
     }
   }
-  int64_t deadline = kNoExpire;
-  if (has_exp && !ParseExpire(ctx, exp_arg, unit, "getex", &deadline)) return;
+  int64_t deadline;
+  if (!exp.Deadline(ctx, "getex", &deadline)) return;
   DbTable& db = ctx.Db(a[1]);
   Entry** link = db.FindLink(a[1], ctx.now_ms);
   if (!link) {
@@ -243,7 +249,7 @@ void GetExCmd(CommandContext& ctx) {
   if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
   e->atime = LruClock();
   ReplyStringValue(ctx, e);
-  if (has_exp) {
+  if (exp.given) {
     if (deadline <= ctx.now_ms) {
       db.Delete(a[1], ctx.now_ms);
     } else {

@@ -41,7 +41,7 @@ class Connection {
   std::string name;  // guarded by ClientRegistry's mutex
 
   // Owner-thread state.
-  int proto = 2;
+  std::atomic<int> proto{2};  // written by the owner, read by CLIENT LIST elsewhere
   bool authenticated = false;
   resp::RequestParser parser;
   IoBuf in;         // unparsed input that did not fit in one read batch

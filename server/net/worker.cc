@@ -304,7 +304,7 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
     auto r = c->parser.Parse(data.substr(pos));
     if (r == resp::ParseResult::kNeedMore) break;
     if (r == resp::ParseResult::kError) {
-      resp::ReplyBuilder rb(&c->out, c->proto);
+      resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
       rb.Error(c->parser.error());
       spdlog::debug("protocol error from client id={} addr={}: {}", c->id, c->addr,
                     c->parser.error());

@@ -52,35 +52,28 @@ bool HasSpaceOrEmpty(std::string_view s) {
 }
 }  // namespace
 
-bool ParseLongDouble(std::string_view s, long double* out) {
+// Redis' float rules: the whole string, no leading space, not NaN, no overflow to infinity or
+// underflow to zero.
+template <typename T, T (*Conv)(const char*, char**)>
+bool ParseFloating(std::string_view s, T* out) {
   if (s.size() >= kMaxNumberLen || HasSpaceOrEmpty(s)) return false;
   char buf[kMaxNumberLen + 1];
   memcpy(buf, s.data(), s.size());
   buf[s.size()] = 0;
   char* end = nullptr;
   errno = 0;
-  long double v = strtold(buf, &end);
+  T v = Conv(buf, &end);
   if (static_cast<size_t>(end - buf) != s.size() || std::isnan(v)) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO))
-    return false;
+  if (errno == ERANGE && (std::isinf(v) || std::fpclassify(v) == FP_ZERO)) return false;
   *out = v;
   return true;
 }
 
-bool ParseDouble(std::string_view s, double* out) {
-  if (s.size() >= kMaxNumberLen || HasSpaceOrEmpty(s)) return false;
-  char buf[kMaxNumberLen + 1];
-  memcpy(buf, s.data(), s.size());
-  buf[s.size()] = 0;
-  char* end = nullptr;
-  errno = 0;
-  double v = strtod(buf, &end);
-  if (static_cast<size_t>(end - buf) != s.size() || std::isnan(v)) return false;
-  if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO))
-    return false;
-  *out = v;
-  return true;
+bool ParseLongDouble(std::string_view s, long double* out) {
+  return ParseFloating<long double, strtold>(s, out);
 }
+
+bool ParseDouble(std::string_view s, double* out) { return ParseFloating<double, strtod>(s, out); }
 
 size_t FormatInt64(int64_t v, char* buf) {
   uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
