@@ -130,6 +130,7 @@ def main():
     ap.add_argument("--keyspace", type=int, default=1_000_000)
     ap.add_argument("--threads", type=int, default=0, help="shoal --threads (0: its default)")
     ap.add_argument("--memory-keys", type=int, default=1_000_000)
+    ap.add_argument("--plot", default="", help="write a PNG of throughput and p99 per workload (needs gnuplot)")
     ap.add_argument("--only", default="", help="comma list: set-p16,get-p16,set-p1,get-p1,memory")
     args = ap.parse_args()
     shoal_bin = os.path.join(args.build, "server", "shoal-server")
@@ -162,6 +163,10 @@ def main():
             s.stop()
 
     med = lambda name, kind, f: statistics.median(r[f] for r in results[(name, kind)])
+    if args.plot:
+        plot(args.plot, [(name, med(name, "shoal", "ops"), med(name, "redis", "ops"),
+                          med(name, "shoal", "p99"), med(name, "redis", "p99"))
+                         for name, _, _ in workloads if (name, "shoal") in results])
     print("| workload | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms | Redis p99 ms | p99 ratio "
           "| Shoal CPU µs/req | Redis CPU µs/req | CPU ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -178,6 +183,36 @@ def main():
         print(f"\n| memory ({args.memory_keys} keys, 12 B keys, 100 B values) | Shoal B/key | Redis B/key | ratio |")
         print("|---|---:|---:|---:|")
         print(f"| RSS growth | {sm:.1f} | {rm:.1f} | {sm / rm:.2f} |")
+
+
+def plot(path, rows):
+    """Two panels of clustered bars (Shoal beside Redis): ops/s and p99 latency per workload."""
+    if not shutil.which("gnuplot"):
+        print("--plot: gnuplot not found (apt-get install gnuplot-nox)", file=sys.stderr)
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as dat:
+        dat.write("workload shoal_ops redis_ops shoal_p99 redis_p99\n")
+        for r in rows:
+            dat.write(f"{r[0]} {r[1]:.0f} {r[2]:.0f} {r[3]:.3f} {r[4]:.3f}\n")
+    script = f"""
+set terminal pngcairo size 1100,450 font ',10'
+set output '{path}'
+set multiplot layout 1,2 title 'shoal-server vs redis-server 7.0 (medians, redis-benchmark -c 50 -d 100 -r 1000000)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key top left autotitle columnhead
+set grid ytics
+set yrange [0:*]
+set title 'throughput (ops/s, higher is better)'
+plot '{dat.name}' using 2:xtic(1) title 'Shoal', '' using 3 title 'Redis'
+set title 'p99 latency (ms, lower is better)'
+plot '{dat.name}' using 4:xtic(1) title 'Shoal', '' using 5 title 'Redis'
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    os.unlink(dat.name)
+    print(f"plot written to {path}", file=sys.stderr)
 
 
 if __name__ == "__main__":
