@@ -13,13 +13,6 @@
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
-#ifdef SHOAL_HAVE_JEMALLOC
-// jemalloc reads this at start-up. Transparent huge pages for its arenas: a keyspace of millions of
-// small entries is otherwise dominated by TLB misses (measured: docs/benchmarks.md).
-extern "C" const char* malloc_conf;
-const char* malloc_conf = "thp:always,metadata_thp:auto";
-#endif
-
 namespace {
 
 spdlog::level::level_enum LevelFor(const std::string& name) {
