@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/store/object.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
 
@@ -102,6 +103,8 @@ struct ConfigValues {
   int maxmemory_policy = kPolicyNoEviction;
   std::string save;  // normalized "seconds changes ..." pairs
   bool appendonly = false;
+  // Collection encoding thresholds, in EncodingLimitField order (published to Limits()).
+  int64_t encoding[9] = {512, 64, 512, 128, 64, 128, 64, -2, 0};
 };
 
 namespace {
@@ -332,6 +335,36 @@ bool ParseAppendonly(std::string_view text, ConfigValues* v, Problem* why) {
 
 std::string Int(int64_t n) { return absl::StrCat(n); }
 
+// The collection thresholds of EncodingLimits, in ConfigValues::encoding order.
+std::atomic<int64_t> EncodingLimits::*const kEncodingFields[9] = {
+    &EncodingLimits::hash_max_listpack_entries, &EncodingLimits::hash_max_listpack_value,
+    &EncodingLimits::set_max_intset_entries,    &EncodingLimits::set_max_listpack_entries,
+    &EncodingLimits::set_max_listpack_value,    &EncodingLimits::zset_max_listpack_entries,
+    &EncodingLimits::zset_max_listpack_value,   &EncodingLimits::list_max_listpack_size,
+    &EncodingLimits::list_compress_depth};
+
+// Redis' ranges: entry counts are plain integers, value lengths are memory values, the list node
+// size is any int (negative = a size class), the compress depth is >= 0.
+template <int I>
+bool ParseEncoding(std::string_view t, ConfigValues* v, Problem* w) {
+  if constexpr (I == 1 || I == 4 || I == 6) {
+    uint64_t size;
+    if (!SizeIn(t, 0, INT64_MAX, &size, w)) return false;
+    v->encoding[I] = static_cast<int64_t>(size);
+    return true;
+  } else if constexpr (I == 7) {
+    return IntIn(t, INT_MIN, INT_MAX, &v->encoding[I], w);
+  } else if constexpr (I == 8) {
+    return IntIn(t, 0, INT_MAX, &v->encoding[I], w);
+  } else {
+    return IntIn(t, 0, INT64_MAX, &v->encoding[I], w);
+  }
+}
+template <int I>
+std::string FormatEncoding(const ConfigValues& v) {
+  return Int(v.encoding[I]);
+}
+
 // Every parameter, in the order CONFIG GET lists them.
 const Param kParams[] = {
     {"port", false, false, "PORT", "TCP port to listen on; 0 disables TCP (default 6379)",
@@ -434,6 +467,44 @@ const Param kParams[] = {
      ParseAppendonly,
      [](const ConfigValues& v) { return std::string(v.appendonly ? "yes" : "no"); }},
     {"dir", false, false, "PATH", "Directory for data files (default .)", ParseDir, FormatDir},
+    {"hash-max-listpack-entries", true, false, "N",
+     "Hashes up to this many fields stay packed (default 512, as Redis 7.0)", ParseEncoding<0>,
+     FormatEncoding<0>},
+    {"hash-max-listpack-value", true, false, "SIZE",
+     "Hashes whose fields and values are all this short stay packed (default 64)",
+     ParseEncoding<1>, FormatEncoding<1>},
+    {"set-max-intset-entries", true, false, "N",
+     "Sets of integers up to this many members stay an intset (default 512)", ParseEncoding<2>,
+     FormatEncoding<2>},
+    {"set-max-listpack-entries", true, false, "N",
+     "Sets up to this many members stay packed (default 128)", ParseEncoding<3>,
+     FormatEncoding<3>},
+    {"set-max-listpack-value", true, false, "SIZE",
+     "Sets whose members are all this short stay packed (default 64)", ParseEncoding<4>,
+     FormatEncoding<4>},
+    {"zset-max-listpack-entries", true, false, "N",
+     "Sorted sets up to this many members stay packed (default 128)", ParseEncoding<5>,
+     FormatEncoding<5>},
+    {"zset-max-listpack-value", true, false, "SIZE",
+     "Sorted sets whose members are all this short stay packed (default 64)", ParseEncoding<6>,
+     FormatEncoding<6>},
+    {"list-max-listpack-size", true, false, "N",
+     "List node size: entries if positive, -1..-5 for 4..64 KiB (default -2)", ParseEncoding<7>,
+     FormatEncoding<7>},
+    {"list-compress-depth", true, false, "N",
+     "Accepted for compatibility; list nodes are not compressed (default 0)", ParseEncoding<8>,
+     FormatEncoding<8>},
+    // Redis 7 still answers to the pre-7 names.
+    {"hash-max-ziplist-entries", true, false, "N", "Alias of hash-max-listpack-entries",
+     ParseEncoding<0>, FormatEncoding<0>},
+    {"hash-max-ziplist-value", true, false, "SIZE", "Alias of hash-max-listpack-value",
+     ParseEncoding<1>, FormatEncoding<1>},
+    {"zset-max-ziplist-entries", true, false, "N", "Alias of zset-max-listpack-entries",
+     ParseEncoding<5>, FormatEncoding<5>},
+    {"zset-max-ziplist-value", true, false, "SIZE", "Alias of zset-max-listpack-value",
+     ParseEncoding<6>, FormatEncoding<6>},
+    {"list-max-ziplist-size", true, false, "N", "Alias of list-max-listpack-size",
+     ParseEncoding<7>, FormatEncoding<7>},
 };
 
 const Param* FindParam(std::string_view name) {
@@ -669,6 +740,7 @@ ConfigValues Config::Current() const {
   v.maxmemory_policy = maxmemory_policy_.load(std::memory_order_relaxed);
   v.save = save_;
   v.appendonly = appendonly_.load(std::memory_order_relaxed);
+  for (int i = 0; i < 9; ++i) v.encoding[i] = EncodingLimits::Get(Limits().*kEncodingFields[i]);
   return v;
 }
 
@@ -687,6 +759,9 @@ void Config::PublishRuntime(const ConfigValues& v) {
   maxmemory_policy_.store(v.maxmemory_policy, std::memory_order_relaxed);
   save_ = v.save;
   appendonly_.store(v.appendonly, std::memory_order_relaxed);
+  for (int i = 0; i < 9; ++i) {
+    (Limits().*kEncodingFields[i]).store(v.encoding[i], std::memory_order_relaxed);
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> Config::Get(

@@ -73,6 +73,10 @@ void RegisterStringCommands(CommandTable& t);
 void RegisterKeyCommands(CommandTable& t);
 void RegisterConnectionCommands(CommandTable& t);
 void RegisterServerCommands(CommandTable& t);
+void RegisterListCommands(CommandTable& t);
+void RegisterHashCommands(CommandTable& t);
+void RegisterSetCommands(CommandTable& t);
+void RegisterZSetCommands(CommandTable& t);
 
 struct CommandContext {
   std::span<const std::string_view> args;

@@ -34,6 +34,10 @@ void RegisterAllCommands() {
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);
+  RegisterListCommands(t);
+  RegisterHashCommands(t);
+  RegisterSetCommands(t);
+  RegisterZSetCommands(t);
 }
 
 std::string WrongArityMessage(std::string_view name) {

@@ -11,6 +11,7 @@
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
+#include "server/store/object.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
 
@@ -67,8 +68,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   if (!e) return ctx.Error(kErrNoSuchKey);
   if (src == dst) return nx ? ctx.rb.Integer(0) : ctx.rb.Ok();
   if (nx && ddb.Find(dst, ctx.now_ms)) return ctx.rb.Integer(0);
-  Entry* moved = CloneEntry(e, dst, e->expire_at());
-  sdb.Delete(src, ctx.now_ms);
+  Entry* moved = RekeyEntry(e, dst, e->expire_at());
+  Entry::FreeShell(sdb.Detach(src, ctx.now_ms));
   ddb.Delete(dst, ctx.now_ms);
   ddb.Insert(moved);
   if (nx) {
@@ -448,7 +449,7 @@ std::string_view EncodingName(const Entry* e) {
       if (!(e->flags & Entry::kRawEncoded) && e->value_len() <= 44) return "embstr";
       return "raw";
     default:
-      return "raw";
+      return CollectionOf(e)->EncodingName();
   }
 }
 

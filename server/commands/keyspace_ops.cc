@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "server/net/server.h"
+#include "server/store/object.h"
 #include "server/util/string_util.h"
 
 namespace shoal {
@@ -99,6 +100,15 @@ void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value,
 }
 
 Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at) {
+  if (e->obj_type() != ObjType::kString) {
+    Entry* n = NewCollectionEntry(key, CollectionOf(e)->Clone(), expire_at);
+    n->atime = e->atime;
+    return n;
+  }
+  return RekeyEntry(e, key, expire_at);
+}
+
+Entry* RekeyEntry(const Entry* e, std::string_view key, int64_t expire_at) {
   bool has_exp = expire_at != kNoExpire;
   Entry* n = Entry::New(key, e->obj_type(), e->value_len(), has_exp);
   n->flags = static_cast<uint8_t>((e->flags & ~Entry::kHasExpire) | (has_exp ? Entry::kHasExpire : 0));
@@ -115,8 +125,8 @@ Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at) {
     if (want) e->set_expire_at(expire_at);
     return e;
   }
-  Entry* n = CloneEntry(e, e->key(), expire_at);
-  db.Replace(link, n);
+  Entry* n = RekeyEntry(e, e->key(), expire_at);
+  db.Replace(link, n, /*free_value=*/false);
   return n;
 }
 
@@ -134,6 +144,12 @@ std::string_view TypeName(ObjType t) {
       return "hash";
   }
   return "none";
+}
+
+bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
+  Entry* e = db.Find(key, now_ms);
+  if (!e || e->obj_type() == ObjType::kString || CollectionOf(e)->Length() != 0) return false;
+  return db.Delete(key, now_ms);
 }
 
 bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db) {

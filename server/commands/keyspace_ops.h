@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "server/commands/command.h"
+#include "server/store/object.h"
 #include "server/store/store.h"
 
 namespace shoal {
@@ -29,15 +30,55 @@ void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::stri
 // Same for an integer value (INCR family): stored as an int64.
 void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value, int64_t now_ms);
 
-// A copy of e under another key, with the given deadline (kNoExpire for none). Strings only copy
-// bytes; the caller owns the result.
+// A copy of e under another key, with the given deadline (kNoExpire for none); collections are
+// copied deeply (COPY). The caller owns the result.
 Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at);
+// A new entry for e's value under key and deadline that takes over e's collection, if any: e must
+// then be released with Entry::FreeShell (or DbTable::Replace(..., false)), never Entry::Free.
+Entry* RekeyEntry(const Entry* e, std::string_view key, int64_t expire_at);
 
 // Sets or clears (kNoExpire) the deadline of the entry at link, reallocating if the TTL slot must
 // appear or go. Returns the entry now at *link.
 Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at);
 
 std::string_view TypeName(ObjType t);
+
+// --- Collection lookups for the list, hash, set and sorted-set families ---
+// On a key of another type these reply WRONGTYPE themselves and return false; the caller returns.
+
+// For reading: *out is the collection, or nullptr when the key does not exist.
+template <typename T>
+bool FindCollection(CommandContext& ctx, DbTable& db, std::string_view key, ObjType type,
+                    T** out) {
+  Entry* e = db.Find(key, ctx.now_ms);
+  *out = nullptr;
+  if (!e) return true;
+  if (e->obj_type() != type) {
+    ctx.Error(kErrWrongType);
+    return false;
+  }
+  *out = CollectionAs<T>(e);
+  return true;
+}
+
+// For writing: the collection at key, created empty with make() (which returns a
+// std::unique_ptr<T>) when the key does not exist. A command that can end with an empty
+// collection calls DeleteIfEmpty afterwards.
+template <typename T, typename Make>
+bool FindOrCreateCollection(CommandContext& ctx, DbTable& db, std::string_view key, ObjType type,
+                            Make&& make, T** out) {
+  if (!FindCollection(ctx, db, key, type, out)) return false;
+  if (*out == nullptr) {
+    std::unique_ptr<T> fresh = make();
+    *out = fresh.get();
+    db.Insert(NewCollectionEntry(key, std::move(fresh), kNoExpire));
+  }
+  return true;
+}
+
+// Deletes key when its collection is empty (Redis never keeps an empty list, hash, set or zset).
+// Returns true when it did.
+bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms);
 
 // Parses a DB index argument as SELECT/MOVE/COPY do; replies with the error and returns false.
 bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db);

@@ -66,14 +66,18 @@ void DbTable::Insert(Entry* e) {
   table_.Insert(e);
 }
 
-void DbTable::Replace(Entry** link, Entry* repl) {
+void DbTable::Replace(Entry** link, Entry* repl, bool free_value) {
   Entry* old = *link;
   if (old == repl) return;
   Account(old, -1);
   Account(repl, +1);
   repl->next = old->next;
   *link = repl;
-  Entry::Free(old);
+  if (free_value) {
+    Entry::Free(old);
+  } else {
+    Entry::FreeShell(old);
+  }
 }
 
 bool DbTable::Delete(std::string_view key, int64_t now_ms) {

@@ -44,8 +44,9 @@ class DbTable {
   Entry** FindLink(std::string_view key, int64_t now_ms);
   // Adds a new entry; the key must be absent.
   void Insert(Entry* e);
-  // Puts repl where *link's entry is (same key) and frees the old one.
-  void Replace(Entry** link, Entry* repl);
+  // Puts repl where *link's entry is (same key) and frees the old one; with free_value false only
+  // the old entry is freed because repl took over its collection (see RekeyEntry).
+  void Replace(Entry** link, Entry* repl, bool free_value = true);
   // Removes and frees; false if absent (or expired).
   bool Delete(std::string_view key, int64_t now_ms);
   // Unlinks and returns the live entry without freeing it, or nullptr.

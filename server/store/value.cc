@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 
+#include "server/store/object.h"
 #include "server/util/string_util.h"
 
 namespace shoal {
@@ -34,7 +35,12 @@ Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has
   return e;
 }
 
-void Entry::Free(Entry* e) { free(e); }
+void Entry::Free(Entry* e) {
+  if (e->obj_type() != ObjType::kString) delete CollectionOf(e);
+  free(e);
+}
+
+void Entry::FreeShell(Entry* e) { free(e); }
 
 size_t Entry::AllocSize(const Entry* e) {
   return malloc_usable_size(const_cast<Entry*>(e));

@@ -30,7 +30,10 @@ struct Entry {
 
   // Allocates an entry with room for a value of val_len bytes (left uninitialized).
   static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire);
+  // Frees the entry and, for a collection type, the collection it owns (object.h).
   static void Free(Entry* e);
+  // Frees only the entry: its collection has been handed to another entry (RENAME, TTL changes).
+  static void FreeShell(Entry* e);
   // Bytes malloc really handed out for e (for memory accounting).
   static size_t AllocSize(const Entry* e);
 

@@ -1,0 +1,8 @@
+// Set commands (not yet implemented: issue 5).
+#include "server/commands/command.h"
+
+namespace shoal {
+
+void RegisterSetCommands(CommandTable&) {}
+
+}  // namespace shoal
