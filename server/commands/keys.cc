@@ -171,25 +171,7 @@ std::optional<ObjType> ParseTypeName(std::string_view t) {
 void ScanCmd(CommandContext& ctx) {
   auto& a = ctx.args;
   uint64_t cursor;
-  {
-    std::string_view c = a[1];
-    bool ok = !c.empty() && c.size() <= 20;
-    uint64_t v = 0;
-    for (char ch : c) {
-      if (ch < '0' || ch > '9') {
-        ok = false;
-        break;
-      }
-      uint64_t d = static_cast<uint64_t>(ch - '0');
-      if (v > (UINT64_MAX - d) / 10) {
-        ok = false;
-        break;
-      }
-      v = v * 10 + d;
-    }
-    if (!ok) return ctx.Error("ERR invalid cursor");
-    cursor = v;
-  }
+  if (!ParseScanCursor(ctx, a[1], &cursor)) return;
   std::string_view pattern;
   bool has_pattern = false;
   int64_t count = 10;
@@ -197,17 +179,11 @@ void ScanCmd(CommandContext& ctx) {
   bool type_given = false;
   for (size_t i = 2; i < a.size(); i += 2) {
     if (i + 1 >= a.size()) return ctx.Error(kErrSyntax);
-    if (EqualsLower(a[i], "match")) {
-      pattern = a[i + 1];
-      has_pattern = !(pattern.size() == 1 && pattern[0] == '*');
-    } else if (EqualsLower(a[i], "count")) {
-      if (!ParseInt64(a[i + 1], &count)) return ctx.Error(kErrNotInt);
-      if (count < 1) return ctx.Error(kErrSyntax);
-    } else if (EqualsLower(a[i], "type")) {
+    if (EqualsLower(a[i], "type")) {
       type = ParseTypeName(a[i + 1]);
       type_given = true;
-    } else {
-      return ctx.Error(kErrSyntax);
+    } else if (!ParseScanOption(ctx, a[i], a[i + 1], &pattern, &has_pattern, &count)) {
+      return;
     }
   }
   uint64_t shard_idx = cursor >> kShardShift;
@@ -235,13 +211,7 @@ void ScanCmd(CommandContext& ctx) {
   }
   uint64_t next = shard_idx >= nshards ? 0 : (shard_idx << kShardShift) | inner;
   ctx.rb.ArrayHeader(2);
-  char buf[24];
-  size_t n = FormatInt64(static_cast<int64_t>(next), buf);
-  if (next > static_cast<uint64_t>(INT64_MAX)) {
-    ctx.rb.Bulk(std::to_string(next));
-  } else {
-    ctx.rb.Bulk(std::string_view(buf, n));
-  }
+  ReplyScanCursor(ctx, next);
   ctx.rb.ArrayHeader(keys.size());
   for (const auto& k : keys) ctx.rb.Bulk(k);
 }

@@ -146,6 +146,60 @@ std::string_view TypeName(ObjType t) {
   return "none";
 }
 
+bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor) {
+  bool ok = !arg.empty() && arg.size() <= 20;
+  uint64_t v = 0;
+  for (char ch : arg) {
+    if (ch < '0' || ch > '9') {
+      ok = false;
+      break;
+    }
+    uint64_t d = static_cast<uint64_t>(ch - '0');
+    if (v > (UINT64_MAX - d) / 10) {
+      ok = false;
+      break;
+    }
+    v = v * 10 + d;
+  }
+  if (!ok) {
+    ctx.Error("ERR invalid cursor");
+    return false;
+  }
+  *cursor = v;
+  return true;
+}
+
+bool ParseScanOption(CommandContext& ctx, std::string_view name, std::string_view value,
+                     std::string_view* pattern, bool* has_pattern, int64_t* count) {
+  if (EqualsLower(name, "match")) {
+    *pattern = value;
+    *has_pattern = !(value.size() == 1 && value[0] == '*');
+    return true;
+  }
+  if (EqualsLower(name, "count")) {
+    if (!ParseInt64(value, count)) {
+      ctx.Error(kErrNotInt);
+      return false;
+    }
+    if (*count < 1) {
+      ctx.Error(kErrSyntax);
+      return false;
+    }
+    return true;
+  }
+  ctx.Error(kErrSyntax);
+  return false;
+}
+
+void ReplyScanCursor(CommandContext& ctx, uint64_t cursor) {
+  char buf[24];
+  if (cursor > static_cast<uint64_t>(INT64_MAX)) {
+    ctx.rb.Bulk(std::to_string(cursor));
+  } else {
+    ctx.rb.Bulk(std::string_view(buf, FormatInt64(static_cast<int64_t>(cursor), buf)));
+  }
+}
+
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
   Entry* e = db.Find(key, now_ms);
   if (!e || e->obj_type() == ObjType::kString || CollectionOf(e)->Length() != 0) return false;

@@ -43,6 +43,15 @@ Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at);
 
 std::string_view TypeName(ObjType t);
 
+// SCAN-family arguments. The cursor is an unsigned decimal ("ERR invalid cursor" otherwise).
+bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor);
+// One `MATCH pattern` or `COUNT n` pair; has_pattern stays false for the match-all "*". Replies
+// Redis' error (syntax error for an unknown option or COUNT < 1) and returns false.
+bool ParseScanOption(CommandContext& ctx, std::string_view name, std::string_view value,
+                     std::string_view* pattern, bool* has_pattern, int64_t* count);
+// The cursor element of a SCAN-family reply (a bulk string, as Redis sends it).
+void ReplyScanCursor(CommandContext& ctx, uint64_t cursor);
+
 // --- Collection lookups for the list, hash, set and sorted-set families ---
 // On a key of another type these reply WRONGTYPE themselves and return false; the caller returns.
 
