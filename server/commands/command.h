@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "server/resp/reply.h"
 #include "server/store/store.h"
 
@@ -37,6 +38,10 @@ enum CommandFlag : uint32_t {
 
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
+using KeyPositions = absl::InlinedVector<int, 8>;
+// For commands whose keys are not a first/last/step range (numkeys forms like LMPOP, ZUNIONSTORE):
+// appends the indexes of the key arguments. Arguments may be malformed; it must stay in bounds.
+using KeysFn = void (*)(std::span<const std::string_view> args, KeyPositions* out);
 
 struct CommandSpec {
   std::string_view name;  // lower case, as Redis prints it
@@ -50,6 +55,7 @@ struct CommandSpec {
   std::string_view summary;  // COMMAND DOCS summary
   std::string_view since;
   std::vector<std::string_view> subcommands = {};  // for COMMAND INFO of container commands
+  KeysFn keys = nullptr;  // overrides first/last/step when set
   int id = -1;
 };
 
@@ -77,6 +83,8 @@ void RegisterListCommands(CommandTable& t);
 void RegisterHashCommands(CommandTable& t);
 void RegisterSetCommands(CommandTable& t);
 void RegisterZSetCommands(CommandTable& t);
+void RegisterTransactionCommands(CommandTable& t);
+void RegisterPubSubCommands(CommandTable& t);
 
 struct CommandContext {
   std::span<const std::string_view> args;
@@ -89,6 +97,8 @@ struct CommandContext {
   int db;
   int64_t now_ms;
   bool failed = false;  // set by ReplyError for commandstats' failed_calls
+  // EXEC already holds every shard lock: self-locking commands must not take them again.
+  bool all_shards_locked = false;
 
   // The table holding key in the selected db; the dispatcher holds its shard's lock.
   DbTable& Db(std::string_view key) { return store.shard(store.ShardOf(key)).db(db); }
@@ -99,8 +109,38 @@ struct CommandContext {
   }
 };
 
-// Runs one parsed command for a connection, replying into its output buffer.
+// Runs one parsed command for a connection, replying into its output buffer (or queues it, inside
+// MULTI).
 void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args);
+
+// The indexes of spec's key arguments in args.
+void CommandKeyPositions(const CommandSpec& spec, std::span<const std::string_view> args,
+                         KeyPositions* out);
+
+// Runs an already validated command. With locks_held the caller holds the shard locks of its keys
+// (EXEC), or every shard lock when all_locked.
+void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
+                std::span<const std::string_view> args, bool locks_held, bool all_locked);
+
+// How self-locking commands lock a shard: a no-op inside EXEC, which holds every shard already.
+class ShardGuard {
+ public:
+  ShardGuard(CommandContext& ctx, Shard& shard) ABSL_NO_THREAD_SAFETY_ANALYSIS
+      : mu_(ctx.all_shards_locked ? nullptr : &shard.mu) {
+    if (mu_) mu_->Lock();
+  }
+  ~ShardGuard() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if (mu_) mu_->Unlock();
+  }
+  ShardGuard(const ShardGuard&) = delete;
+  ShardGuard& operator=(const ShardGuard&) = delete;
+
+ private:
+  absl::Mutex* mu_;
+};
+// Every shard lock, unless EXEC holds them.
+void LockAllShards(CommandContext& ctx);
+void UnlockAllShards(CommandContext& ctx);
 
 // Common error texts (Redis 7 wording).
 inline constexpr std::string_view kErrWrongType =

@@ -38,6 +38,8 @@ void RegisterAllCommands() {
   RegisterHashCommands(t);
   RegisterSetCommands(t);
   RegisterZSetCommands(t);
+  RegisterTransactionCommands(t);
+  RegisterPubSubCommands(t);
 }
 
 std::string WrongArityMessage(std::string_view name) {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/net/connection.h"
@@ -20,6 +21,13 @@ constexpr std::string_view kWrongPass = "WRONGPASS invalid username-password pai
 
 void PingCmd(CommandContext& ctx) {
   if (ctx.args.size() > 2) return ReplyWrongArity(ctx);
+  // A subscribed RESP2 connection can only take pushes, so PING answers in that shape.
+  ClientState* st = ctx.conn.state_if_any();
+  if (st && st->subscriptions() > 0 && ctx.rb.proto() < 3) {
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk("pong");
+    return ctx.rb.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
+  }
   if (ctx.args.size() == 2) return ctx.rb.Bulk(ctx.args[1]);
   ctx.rb.Simple("PONG");
 }
@@ -139,6 +147,11 @@ void QuitCmd(CommandContext& ctx) {
 }
 
 void ResetCmd(CommandContext& ctx) {
+  if (ClientState* st = ctx.conn.state_if_any()) {
+    DiscardTransaction(*st);
+    UnwatchAll(ctx.server, ctx.conn);
+    ReleaseSubscriptions(ctx.server, ctx.conn);
+  }
   ctx.conn.db.store(0, std::memory_order_relaxed);
   ctx.conn.proto = 2;
   ctx.rb.set_proto(2);

@@ -1,9 +1,10 @@
-// Runs one parsed command: lookup, arity and auth checks, shard locking, stats.
+// Runs one parsed command: lookup, arity and auth checks, MULTI queueing, shard locking, WATCH
+// invalidation, stats.
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/client_state.h"
 #include "server/commands/command.h"
-#include "server/util/string_util.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -33,13 +34,53 @@ void ReplyUnknownCommand(resp::ReplyBuilder& rb, std::span<const std::string_vie
                "', with args beginning with: ", list));
 }
 
+// Commands that run at once inside MULTI instead of being queued.
+bool RunsInsideMulti(const CommandSpec* spec) {
+  std::string_view n = spec->name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+
+// What a RESP2 client may send while subscribed.
+bool AllowedWhileSubscribed(const CommandSpec* spec) {
+  std::string_view n = spec->name;
+  return n == "subscribe" || n == "psubscribe" || n == "unsubscribe" || n == "punsubscribe" ||
+         n == "ping" || n == "quit" || n == "reset" || n == "ssubscribe" || n == "sunsubscribe";
+}
+
+// A refused command inside MULTI makes the whole transaction fail at EXEC.
+void FlagTransaction(Connection& conn) {
+  if (conn.has_state() && conn.state().in_multi) conn.state().multi_aborted = true;
+}
+
 }  // namespace
+
+void CommandKeyPositions(const CommandSpec& spec, std::span<const std::string_view> args,
+                         KeyPositions* out) {
+  if (spec.keys) {
+    spec.keys(args, out);
+    return;
+  }
+  if (spec.first_key <= 0) return;
+  int argc = static_cast<int>(args.size());
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc; i += spec.step) out->push_back(i);
+}
+
+void LockAllShards(CommandContext& ctx) {
+  if (!ctx.all_shards_locked) ctx.store.LockAll();
+}
+
+void UnlockAllShards(CommandContext& ctx) {
+  if (!ctx.all_shards_locked) ctx.store.UnlockAll();
+}
 
 void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args) {
   resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
   const CommandSpec* spec = CommandTable::Get().Find(args[0]);
   if (spec == nullptr) {
     ReplyUnknownCommand(rb, args);
+    FlagTransaction(conn);
     return;
   }
   CommandStats& cs = worker.stats().per_command[spec->id];
@@ -47,20 +88,55 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
     rb.Error(WrongArityMessage(spec->name));
     Bump(cs.rejected);
+    FlagTransaction(conn);
     return;
   }
   if (!conn.authenticated && !(spec->flags & kCmdNoAuth)) {
     rb.Error("NOAUTH Authentication required.");
     Bump(cs.rejected);
+    FlagTransaction(conn);
     return;
   }
+  if (ClientState* st = conn.state_if_any()) {
+    if (st->in_multi && !RunsInsideMulti(spec)) {
+      // Redis limits nothing here either, but an unbounded queue is unbounded memory: the
+      // query-buffer limit bounds what one transaction may hold.
+      size_t bytes = 0;
+      for (auto a : args) bytes += a.size() + sizeof(std::string);
+      if (st->queued_bytes + bytes > worker.server().config().client_query_buffer_limit()) {
+        rb.Error("ERR transaction too large: its queued commands exceed client-query-buffer-limit");
+        st->multi_aborted = true;
+        return;
+      }
+      st->queued.emplace_back(args.begin(), args.end());
+      st->queued_bytes += bytes;
+      rb.Simple("QUEUED");
+      return;
+    }
+    if (st->subscriptions() > 0 && conn.proto.load(std::memory_order_relaxed) < 3 &&
+        !AllowedWhileSubscribed(spec)) {
+      rb.Error(Cat("ERR Can't execute '", spec->name,
+                   "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                   "in this context"));
+      Bump(cs.rejected);
+      return;
+    }
+  }
+  RunCommand(conn, worker, spec, args, /*locks_held=*/false, /*all_locked=*/false);
+}
+
+void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
+                std::span<const std::string_view> args, bool locks_held, bool all_locked) {
+  resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
+  CommandStats& cs = worker.stats().per_command[spec->id];
   Server& server = worker.server();
   Store& store = server.store();
-  CommandContext ctx{args,  rb,   conn, worker, server, store, spec, conn.db.load(std::memory_order_relaxed),
-                     NowMs()};
+  CommandContext ctx{args, rb, conn, worker, server, store, spec,
+                     conn.db.load(std::memory_order_relaxed), NowMs()};
+  ctx.all_shards_locked = all_locked;
   conn.last_cmd.store(spec->id, std::memory_order_relaxed);
   int sub = -1;
-  if (!spec->subcommands.empty() && argc > 1) {
+  if (!spec->subcommands.empty() && args.size() > 1) {
     for (size_t i = 0; i < spec->subcommands.size(); ++i) {
       if (EqualsLower(args[1], spec->subcommands[i])) sub = static_cast<int>(i);
     }
@@ -69,14 +145,22 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   int64_t start = MonoUsec();
   {
     ShardLockSet locks;
-    if (spec->first_key > 0 && !(spec->flags & kCmdSelfLocking)) {
-      int last = spec->last_key < 0 ? argc + spec->last_key : spec->last_key;
-      for (int i = spec->first_key; i <= last && i < argc; i += spec->step) {
-        locks.Add(store.ShardOf(args[i]));
-      }
+    KeyPositions keys;
+    if (!(spec->flags & kCmdSelfLocking)) CommandKeyPositions(*spec, args, &keys);
+    if (!locks_held && !keys.empty()) {
+      for (int i : keys) locks.Add(store.ShardOf(args[i]));
       locks.Acquire(store);
     }
+    int db = ctx.db;
     spec->handler(ctx);
+    // Any write invalidates the WATCHes on its keys (whether or not it changed them, which errs
+    // on the side of failing an EXEC the client will retry).
+    if ((spec->flags & kCmdWrite) && !ctx.failed) {
+      for (int i : keys) {
+        Shard& shard = store.shard(store.ShardOf(args[i]));
+        if (!shard.watch.empty()) shard.watch.Touch(db, args[i]);
+      }
+    }
   }
   int64_t took = MonoUsec() - start;
   Bump(cs.calls);

@@ -131,7 +131,7 @@ template <typename Fn>
 void ForEachKey(CommandContext& ctx, Fn&& fn) {
   for (int s = 0; s < ctx.store.num_shards(); ++s) {
     Shard& shard = ctx.store.shard(s);
-    absl::MutexLock l(&shard.mu);
+    ShardGuard l(ctx, shard);
     shard.db(ctx.db).table().ForEach([&](Entry* e) {
       if (e->has_expire() && e->expire_at() <= ctx.now_ms) return;
       fn(e);
@@ -144,7 +144,7 @@ void KeysCmd(CommandContext& ctx) {
   std::vector<std::string> keys;
   if (IsPlainPattern(pat)) {
     Shard& shard = ctx.store.shard(ctx.store.ShardOf(pat));
-    absl::MutexLock l(&shard.mu);
+    ShardGuard l(ctx, shard);
     if (shard.db(ctx.db).Find(pat, ctx.now_ms)) keys.emplace_back(pat);
   } else {
     bool all = pat == "*";
@@ -194,7 +194,7 @@ void ScanCmd(CommandContext& ctx) {
   // Like Redis, COUNT bounds the work (entries visited), not the number of results.
   while (shard_idx < nshards && visited < static_cast<uint64_t>(count)) {
     Shard& shard = ctx.store.shard(static_cast<uint32_t>(shard_idx));
-    absl::MutexLock l(&shard.mu);
+    ShardGuard l(ctx, shard);
     KeyTable& t = shard.db(ctx.db).table();
     size_t iterations = 0;
     do {
@@ -222,7 +222,7 @@ void RandomKeyCmd(CommandContext& ctx) {
     uint32_t start = static_cast<uint32_t>(FastRandom() % n);
     for (int i = 0; i < n; ++i) {
       Shard& shard = ctx.store.shard((start + i) % n);
-      absl::MutexLock l(&shard.mu);
+      ShardGuard l(ctx, shard);
       DbTable& db = shard.db(ctx.db);
       if (db.size() == 0) continue;
       Entry* e = db.table().Random(FastRandom());
@@ -242,7 +242,7 @@ void DbSizeCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (int s = 0; s < ctx.store.num_shards(); ++s) {
     Shard& shard = ctx.store.shard(s);
-    absl::MutexLock l(&shard.mu);
+    ShardGuard l(ctx, shard);
     n += static_cast<int64_t>(shard.db(ctx.db).size());
   }
   ctx.rb.Integer(n);
@@ -269,13 +269,14 @@ bool ParseFlushMode(CommandContext& ctx, bool* async) {
 // ASYNC hands the old tables to a thread that frees them.
 void Flush(CommandContext& ctx, int db, bool async) {
   std::vector<KeyTable> doomed;
-  ctx.store.LockAll();
+  LockAllShards(ctx);
   for (int s = 0; s < ctx.store.num_shards(); ++s) {
     Shard& shard = ctx.store.shard(s);
     for (int d = 0; d < ctx.store.num_dbs(); ++d) {
       if (db >= 0 && d != db) continue;
       DbTable& t = shard.db(d);
       if (t.size() == 0) continue;
+      shard.watch.TouchIf(d, [&](std::string_view k) { return t.Find(k, ctx.now_ms) != nullptr; });
       if (async) {
         doomed.push_back(t.TakeTable());
       } else {
@@ -283,7 +284,7 @@ void Flush(CommandContext& ctx, int db, bool async) {
       }
     }
   }
-  ctx.store.UnlockAll();
+  UnlockAllShards(ctx);
   if (!doomed.empty()) {
     std::thread([tables = std::move(doomed)]() mutable {
       for (auto& t : tables) t.Clear([](Entry* e) { Entry::Free(e); });
@@ -313,12 +314,20 @@ void SwapDbCmd(CommandContext& ctx) {
     return ctx.Error(kErrDbIndex);
   }
   if (a != b) {
-    ctx.store.LockAll();
+    LockAllShards(ctx);
     for (int s = 0; s < ctx.store.num_shards(); ++s) {
-      auto& dbs = ctx.store.shard(s).dbs();
+      Shard& shard = ctx.store.shard(s);
+      auto& dbs = shard.dbs();
+      // A key watched in either db changes if it exists in either (it appears, vanishes or is
+      // replaced).
+      auto in_either = [&](std::string_view k) {
+        return dbs[a].Find(k, ctx.now_ms) != nullptr || dbs[b].Find(k, ctx.now_ms) != nullptr;
+      };
+      shard.watch.TouchIf(static_cast<int>(a), in_either);
+      shard.watch.TouchIf(static_cast<int>(b), in_either);
       std::swap(dbs[a], dbs[b]);
     }
-    ctx.store.UnlockAll();
+    UnlockAllShards(ctx);
   }
   ctx.rb.Ok();
 }
@@ -458,7 +467,7 @@ void ObjectCmd(CommandContext& ctx) {
   }
   std::string_view key = a[2];
   Shard& shard = ctx.store.shard(ctx.store.ShardOf(key));
-  absl::MutexLock l(&shard.mu);
+  ShardGuard l(ctx, shard);
   Entry* e = shard.db(ctx.db).Find(key, ctx.now_ms);
   if (!e) return ctx.rb.Null();
   std::string policy = ctx.server.config().maxmemory_policy();

@@ -123,7 +123,7 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     uint64_t expired = t.expired_active;
     for (int s = 0; s < server.store().num_shards(); ++s) {
       Shard& sh = server.store().shard(s);
-      absl::MutexLock l(&sh.mu);
+      ShardGuard l(ctx, sh);
       for (auto& db : sh.dbs()) expired += db.expired_keys();
     }
     // expired_active counts keys also counted in expired_keys() (both go through ExpireNow).
@@ -179,7 +179,7 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     std::vector<std::pair<uint64_t, uint64_t>> counts(store.num_dbs());
     for (int s = 0; s < store.num_shards(); ++s) {
       Shard& sh = store.shard(s);
-      absl::MutexLock l(&sh.mu);
+      ShardGuard l(ctx, sh);
       for (int d = 0; d < store.num_dbs(); ++d) {
         counts[d].first += sh.db(d).size();
         counts[d].second += sh.db(d).volatile_keys();

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "server/commands/client_state.h"
 #include "server/store/store.h"
 
 namespace shoal {
@@ -20,6 +21,11 @@ Connection::Connection(Worker* w, int fd_, uint64_t id_, std::string addr_, std:
 
 Connection::~Connection() {
   if (fd >= 0) ::close(fd);
+}
+
+ClientState& Connection::state() {
+  if (!state_) state_ = std::make_unique<ClientState>();
+  return *state_;
 }
 
 }  // namespace shoal

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "server/net/iobuf.h"
@@ -11,6 +12,7 @@
 namespace shoal {
 
 class Worker;
+struct ClientState;
 
 class Connection {
  public:
@@ -21,6 +23,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   size_t pending_output() const { return out.size() - out_sent; }
+  // Transaction and Pub/Sub state, created on first use (most clients never need it).
+  ClientState& state();
+  bool has_state() const { return state_ != nullptr; }
+  ClientState* state_if_any() { return state_.get(); }
 
   // Identity.
   Worker* const worker;
@@ -54,6 +60,9 @@ class Connection {
   bool paused = false;  // input processing held back until output drains
   int64_t soft_limit_since_ms = 0;
   size_t index_in_worker = 0;
+
+ private:
+  std::unique_ptr<ClientState> state_;
 };
 
 }  // namespace shoal

@@ -14,6 +14,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/util/string_util.h"
 #include "server/net/connection.h"
@@ -155,6 +156,14 @@ void Worker::Run() {
       if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) OnReadable(c);
       if (!c->closing && (ev & EPOLLOUT)) OnWritable(c);
     }
+    if (!to_flush_.empty()) {
+      std::vector<uint64_t> ids;
+      ids.swap(to_flush_);
+      for (uint64_t id : ids) {
+        Connection* c = FindConnection(id);
+        if (c && c->pending_output()) AfterBatch(c);
+      }
+    }
     ReapClosed();
     if (now_ms_ >= next_cron_ms_) {
       Cron();
@@ -203,17 +212,18 @@ void Worker::Adopt(int fd, uint64_t id, bool is_unix) {
   c->authenticated = !server_->config().has_requirepass();
   c->index_in_worker = conns_.size();
   conns_.push_back(c);
+  by_id_[id] = c;
   server_->clients().Add(c);
   Bump(stats_.connections);
   UpdateInterest(c);
 }
 
 Connection* Worker::FindConnection(uint64_t id) {
-  for (Connection* c : conns_) {
-    if (c->id == id && !c->closing) return c;
-  }
-  return nullptr;
+  auto it = by_id_.find(id);
+  return it == by_id_.end() || it->second->closing ? nullptr : it->second;
 }
+
+void Worker::ScheduleFlush(Connection* c) { to_flush_.push_back(c->id); }
 
 void Worker::Close(Connection* c) {
   if (c->closing) return;
@@ -228,6 +238,8 @@ void Worker::ReapClosed() {
     conns_[i] = conns_.back();
     conns_[i]->index_in_worker = i;
     conns_.pop_back();
+    by_id_.erase(c->id);
+    ReleaseClientState(*server_, *c);
     server_->clients().Remove(c);
     server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
     delete c;
@@ -341,7 +353,10 @@ void Worker::AfterBatch(Connection* c) {
     Close(c);
     return;
   }
-  OutputBufferLimit lim = server_->config().output_limit_normal();
+  // A subscribed client is held to the pubsub class' limits, as in Redis.
+  bool subscriber = c->has_state() && c->state_if_any()->subscriptions() > 0;
+  OutputBufferLimit lim = subscriber ? server_->config().output_limit_pubsub()
+                                     : server_->config().output_limit_normal();
   if (lim.hard && pending > lim.hard) {
     spdlog::warn("closing client id={} addr={}: output buffer {} over hard limit {}", c->id,
                  c->addr, pending, lim.hard);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "server/net/iobuf.h"
 
@@ -66,7 +67,11 @@ class Worker {
   void Adopt(int fd, uint64_t id, bool is_unix);
   // Closes a connection at the end of the current loop iteration.
   void Close(Connection* c);
+  // A live connection of this worker by client id, or nullptr.
   Connection* FindConnection(uint64_t id);
+  // Writes c's pending output at the end of the current loop iteration (Pub/Sub deliveries:
+  // several messages to one subscriber leave in one write).
+  void ScheduleFlush(Connection* c);
 
  private:
   void Run();
@@ -93,7 +98,9 @@ class Worker {
   uint32_t expire_shard_cursor_ = 0;
 
   std::vector<Connection*> conns_;
+  absl::flat_hash_map<uint64_t, Connection*> by_id_;
   std::vector<Connection*> closed_;
+  std::vector<uint64_t> to_flush_;  // ids: a connection may close before its flush
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <ctime>
 
+#include "server/util/string_util.h"
+
 namespace shoal {
 
 namespace {
@@ -126,6 +128,35 @@ std::pair<size_t, size_t> DbTable::ExpireSome(int64_t now_ms, size_t max_samples
   } while (expire_cursor_ != 0 && sampled < max_samples && buckets < max_buckets);
   for (const auto& k : doomed) ExpireNow(k);
   return {sampled, doomed.size()};
+}
+
+void WatchTable::Add(int db, std::string_view key, std::atomic<bool>* flag) {
+  by_db_[db][internal::ToAbsl(key)].push_back(flag);
+  ++entries_;
+}
+
+void WatchTable::Remove(int db, std::string_view key, std::atomic<bool>* flag) {
+  auto& m = by_db_[db];
+  auto it = m.find(internal::ToAbsl(key));
+  if (it == m.end()) return;
+  auto& v = it->second;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == flag) {
+      v[i] = v.back();
+      v.pop_back();
+      --entries_;
+      break;
+    }
+  }
+  if (v.empty()) m.erase(it);
+}
+
+void WatchTable::Touch(int db, std::string_view key) {
+  if (entries_ == 0) return;
+  auto& m = by_db_[db];
+  auto it = m.find(internal::ToAbsl(key));
+  if (it == m.end()) return;
+  for (auto* f : it->second) f->store(true, std::memory_order_relaxed);
 }
 
 Store::Store(int num_shards, int num_dbs) : num_dbs_(num_dbs), mask_(num_shards - 1) {

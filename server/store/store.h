@@ -1,6 +1,7 @@
 // The sharded keyspace: Shard[S] × Db[N], each shard with its own lock, table and expiry state.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/synchronization/mutex.h"
 #include "datastructs/crc16.h"
@@ -76,10 +78,39 @@ class DbTable {
   uint64_t expire_cursor_ = 0;
 };
 
+// The clients WATCHing keys of one shard: for each (db, key), the dirty flags of the watching
+// clients. Any write to the key sets them, which makes those clients' EXEC fail. Guarded by the
+// shard's lock; a db index stays with its watchers when SWAPDB swaps the tables.
+class WatchTable {
+ public:
+  explicit WatchTable(int num_dbs) : by_db_(num_dbs) {}
+  bool empty() const { return entries_ == 0; }
+  void Add(int db, std::string_view key, std::atomic<bool>* flag);
+  void Remove(int db, std::string_view key, std::atomic<bool>* flag);
+  // Marks every client watching key in db.
+  void Touch(int db, std::string_view key);
+  // Marks the watchers of every watched key of db for which has_key(key) is true (FLUSHDB,
+  // SWAPDB: Redis only counts keys that existed as modified).
+  template <typename Pred>
+  void TouchIf(int db, Pred&& has_key) {
+    if (entries_ == 0) return;
+    for (auto& [key, flags] : by_db_[db]) {
+      if (has_key(std::string_view(key))) {
+        for (auto* f : flags) f->store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+
+ private:
+  std::vector<absl::flat_hash_map<std::string, std::vector<std::atomic<bool>*>>> by_db_;
+  size_t entries_ = 0;
+};
+
 class Shard {
  public:
-  explicit Shard(int num_dbs) : dbs_(num_dbs) {}
+  explicit Shard(int num_dbs) : watch(num_dbs), dbs_(num_dbs) {}
   absl::Mutex mu;
+  WatchTable watch;
   DbTable& db(int i) { return dbs_[i]; }
   std::vector<DbTable>& dbs() { return dbs_; }
 

@@ -522,6 +522,23 @@ class DiffSession:
             return CLOSED
         return decode_one(ra)
 
+    def cmd_n(self, n, *args):
+        """A command that answers with n replies (SUBSCRIBE a b c, UNSUBSCRIBE): all n must be identical
+        bytes. Returns the decoded replies."""
+        self.history.append(fmt_cmd(args))
+        enc = encode(*args)
+        self.a.send_raw(enc)
+        self.b.send_raw(enc)
+        ra, rb = self.a.read_many(n), self.b.read_many(n)
+        for i, (x, y) in enumerate(zip(ra, rb)):
+            if x != y:
+                self._fail(f"reply {i + 1} of {n} differs", args, x, y)
+        for c in (self.a, self.b):
+            if c.buf:
+                self._fail(f"{c.label} sent more than {n} replies", args, ra[-1], rb[-1],
+                           note=f"extra: {show(bytes(c.buf))}")
+        return [decode_one(x) for x in ra]
+
     def cmds(self, *commands):
         """Several commands, each compared; commands are tuples or space-separated strings."""
         out = []

@@ -1,0 +1,48 @@
+// Per-connection state of transactions (MULTI/WATCH) and Pub/Sub, created on first use.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace shoal {
+
+class Connection;
+class Server;
+
+struct ClientState {
+  // MULTI: commands queued with owned copies of their arguments until EXEC or DISCARD.
+  bool in_multi = false;
+  bool multi_aborted = false;  // a command was refused while queueing: EXEC answers EXECABORT
+  std::vector<std::vector<std::string>> queued;
+  size_t queued_bytes = 0;
+
+  // WATCH: the keys, whether each existed when watched (an expiry since then counts as a
+  // change), and the flag any write to one of them sets, from whichever worker wrote it.
+  struct Watched {
+    int db;
+    std::string key;
+    bool existed;
+  };
+  std::vector<Watched> watched;
+  std::atomic<bool> watch_dirty{false};
+
+  // Pub/Sub subscriptions.
+  absl::flat_hash_set<std::string> channels;
+  absl::flat_hash_set<std::string> patterns;
+
+  size_t subscriptions() const { return channels.size() + patterns.size(); }
+};
+
+// Leaves MULTI, dropping the queued commands.
+void DiscardTransaction(ClientState& st);
+// Forgets every WATCHed key of the connection (taking each key's shard lock in turn).
+void UnwatchAll(Server& server, Connection& conn);
+// Drops every channel and pattern subscription of the connection.
+void ReleaseSubscriptions(Server& server, Connection& conn);
+// Releases what a closing connection holds in shared tables: watches and subscriptions.
+void ReleaseClientState(Server& server, Connection& conn);
+
+}  // namespace shoal

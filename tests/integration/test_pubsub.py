@@ -1,0 +1,175 @@
+"""Pub/Sub: differential against redis-server (every reply and every pushed message byte-identical, RESP2 and
+RESP3), then shoal alone: subscribers on every worker get every message in order, and a subscriber that does
+not read is cut off at the pubsub output-buffer limit while the server stays healthy."""
+import socket
+import time
+
+import pytest
+
+from diffutil import Conn, d, decode_one, pair, start_target  # noqa: F401  (fixtures)
+from test_concurrency import run_threads
+
+
+def read_pushes(session, n):
+    """Reads n pushed messages on each side of a session; the same bytes must arrive, in any order (when a
+    message matches several patterns, their order follows each server's hash table)."""
+    ra = sorted(session.a.read_many(n))
+    rb = sorted(session.b.read_many(n))
+    assert ra == rb, (ra, rb)
+    return ra
+
+
+def test_subscribe_replies(d):
+    d.cmd_n(3, "SUBSCRIBE", "a", "b", "a")
+    d.cmd_n(2, "PSUBSCRIBE", "n*", "x?y")
+    d.cmd("PING")
+    d.cmd("PING", "hello")
+    d.cmd_n(2, "UNSUBSCRIBE", "b", "never")
+    d.cmd("PUNSUBSCRIBE", "x?y")
+    d.cmd("UNSUBSCRIBE")
+    d.cmd("PUNSUBSCRIBE")
+    d.cmd("UNSUBSCRIBE")  # nothing left: one reply with a null channel
+    d.cmd("PUNSUBSCRIBE")
+    d.cmd("SET", "k", "v")  # allowed again
+
+
+def test_commands_refused_while_subscribed_in_resp2(pair):
+    s = pair.session(2)
+    try:
+        s.cmd("SUBSCRIBE", "c")
+        s.cmd("GET", "k")
+        s.cmd("SET", "k", "v")
+        s.cmd("PUBLISH", "c", "x")
+        s.cmd("PING")
+        s.cmd("RESET")      # leaves subscribed mode
+        s.cmd("GET", "k")
+    finally:
+        s.close()
+
+
+def test_resp3_client_may_run_commands_while_subscribed(pair):
+    s = pair.session(3)
+    try:
+        s.cmd("SUBSCRIBE", "c")
+        s.cmd("SET", "k", "v")
+        s.cmd("GET", "k")
+        s.cmd("PING")
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_publish_delivers_messages_and_pmessages(pair, proto):
+    sub, pub = pair.session(proto), pair.session(2)
+    try:
+        sub.cmd_n(2, "SUBSCRIBE", "news", "bin\x00ary")
+        sub.cmd_n(2, "PSUBSCRIBE", "new*", "*")
+        assert pub.cmd("PUBLISH", "news", "hello") == 3  # channel + two patterns
+        read_pushes(sub, 3)
+        pub.cmd("PUBLISH", "bin\x00ary", "\r\n\x00")
+        read_pushes(sub, 2)
+        pub.cmd("PUBLISH", "nobody-here", "x")  # only the "*" pattern
+        read_pushes(sub, 1)
+        pub.cmd("PUBSUB", "NUMSUB", "news", "none", "bin\x00ary")
+        pub.cmd("PUBSUB", "NUMPAT")
+        pub.cmd_unordered("PUBSUB", "CHANNELS")
+        pub.cmd_unordered("PUBSUB", "CHANNELS", "n*")
+        pub.cmd("PUBSUB", "CHANNELS", "zzz*")
+    finally:
+        sub.close()
+        pub.close()
+
+
+def test_pubsub_introspection_resp3_and_errors(d):
+    d.cmd("PUBSUB", "NUMSUB", "a", "b")
+    d.cmd("PUBSUB", "NUMSUB")
+    d.cmd("PUBSUB", "NUMPAT")
+    d.cmd("PUBSUB", "CHANNELS")
+    d.cmd("PUBSUB", "SHARDCHANNELS")
+    d.cmd("PUBSUB", "SHARDNUMSUB", "a")
+    d.cmd("PUBSUB", "NUMPAT", "extra")
+    d.cmd("PUBSUB", "CHANNELS", "a", "b")
+    d.cmd("PUBSUB", "NOSUCH")
+    d.cmd("PUBSUB", "HELP")
+    d.cmd("PUBLISH", "c")
+    d.cmd("SUBSCRIBE")
+    d.cmd("PUBLISH", "nobody", "msg")
+
+
+def test_subscription_dropped_on_disconnect(pair):
+    pair.flushall()
+    sub, pub = pair.session(), pair.session()
+    sub.cmd("SUBSCRIBE", "gone")
+    sub.cmd("PSUBSCRIBE", "go*")
+    sub.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        a, b = pub.both("PUBSUB", "NUMSUB", "gone")
+        if a == b == [b"gone", 0]:
+            break
+        time.sleep(0.05)
+    pub.cmd("PUBSUB", "NUMSUB", "gone")
+    pub.cmd("PUBSUB", "NUMPAT")
+    pub.cmd("PUBLISH", "gone", "x")
+    pub.close()
+
+
+# ---------------------------------------------------------------- shoal alone
+
+@pytest.fixture(scope="module")
+def server():
+    with start_target(["--client-output-buffer-limit", "pubsub 256kb 128kb 1"]) as s:
+        yield s
+
+
+def test_every_worker_gets_every_message_in_order(server):
+    subs = [Conn(server.host, server.port) for _ in range(6)]  # round-robin: both workers
+    try:
+        for c in subs:
+            c.callv("SUBSCRIBE", "seq")
+            c.callv("PSUBSCRIBE", "se?")
+        n = 2000
+        pubs = []
+
+        def publisher(tag):
+            def run():
+                p = Conn(server.host, server.port)
+                for i in range(n):
+                    assert p.callv("PUBLISH", "seq", f"{tag}:{i}") == 12
+                p.close()
+            return run
+
+        run_threads([publisher("A"), publisher("B")], timeout=120)
+        for c in subs:
+            last = {"A": -1, "B": -1}
+            plast = {"A": -1, "B": -1}
+            for _ in range(4 * n):
+                v = decode_one(c.read(timeout=20))
+                kind = v[0]
+                tag, i = v[-1].decode().split(":")
+                book = last if kind == b"message" else plast
+                assert int(i) == book[tag] + 1, (kind, tag, i, book)
+                book[tag] = int(i)
+            assert last == {"A": n - 1, "B": n - 1} and plast == last
+    finally:
+        for c in subs:
+            c.close()
+
+
+def test_slow_subscriber_is_cut_off(server):
+    slow = Conn(server.host, server.port)
+    slow.callv("SUBSCRIBE", "flood")
+    slow.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    pub = Conn(server.host, server.port)
+    payload = "x" * 1000
+    receivers = 1
+    for _ in range(30000):
+        receivers = pub.callv("PUBLISH", "flood", payload)
+        if receivers == 0:
+            break
+    assert receivers == 0, "the subscriber that never reads was not disconnected"
+    assert pub.callv("PING") == "PONG"
+    info = pub.callv("CLIENT", "LIST")
+    assert b"flood" not in info
+    slow.close()
+    pub.close()
