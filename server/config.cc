@@ -102,6 +102,7 @@ struct ConfigValues {
   uint64_t maxmemory = 0;
   int maxmemory_policy = kPolicyNoEviction;
   std::string save;  // normalized "seconds changes ..." pairs
+  int notify_keyspace_events = 0;
   bool appendonly = false;
   // Collection encoding thresholds, in EncodingLimitField order (published to Limits()).
   int64_t encoding[9] = {512, 64, 512, 128, 64, 128, 64, -2, 0};
@@ -494,6 +495,16 @@ const Param kParams[] = {
     {"list-compress-depth", true, false, "N",
      "Accepted for compatibility; list nodes are not compressed (default 0)", ParseEncoding<8>,
      FormatEncoding<8>},
+    {"notify-keyspace-events", true, false, "CLASSES",
+     "Keyspace notification classes, Redis' letters: K E g $ l s h z x e t m d n A (default "
+     "empty: off)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       if (ParseNotifyFlags(t, &v->notify_keyspace_events)) return true;
+       w->redis = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+       w->human = "must be made of the letters Ag$lshzxeKEtmdn";
+       return false;
+     },
+     [](const ConfigValues& v) { return FormatNotifyFlags(v.notify_keyspace_events); }},
     // Redis 7 still answers to the pre-7 names.
     {"hash-max-ziplist-entries", true, false, "N", "Alias of hash-max-listpack-entries",
      ParseEncoding<0>, FormatEncoding<0>},
@@ -519,6 +530,48 @@ size_t IndexOf(const Param* p) { return static_cast<size_t>(p - kParams); }
 void PrintError(std::string_view line) { std::cerr << "shoal-server: " << line << std::endl; }
 
 }  // namespace
+
+namespace {
+// Letter and class, in the order Redis prints them.
+constexpr std::pair<char, int> kNotifyLetters[] = {
+    {'g', kNotifyGeneric}, {'$', kNotifyString}, {'l', kNotifyList},     {'s', kNotifySet},
+    {'h', kNotifyHash},    {'z', kNotifyZset},   {'x', kNotifyExpired},  {'e', kNotifyEvicted},
+    {'t', kNotifyStream},  {'d', kNotifyModule}, {'n', kNotifyNew},      {'K', kNotifyKeyspace},
+    {'E', kNotifyKeyevent}, {'m', kNotifyKeyMiss}};
+}  // namespace
+
+bool ParseNotifyFlags(std::string_view s, int* flags) {
+  int f = 0;
+  for (char c : s) {
+    if (c == 'A') {
+      f |= kNotifyAll;
+      continue;
+    }
+    bool found = false;
+    for (auto [letter, cls] : kNotifyLetters) {
+      if (letter == c) {
+        f |= cls;
+        found = true;
+      }
+    }
+    if (!found) return false;
+  }
+  *flags = f;
+  return true;
+}
+
+std::string FormatNotifyFlags(int flags) {
+  std::string out;
+  // With every 'A' class set Redis 7.0 prints "A" and skips the letters after it up to 'n'.
+  bool all = (flags & kNotifyAll) == kNotifyAll;
+  if (all) out += 'A';
+  for (auto [letter, cls] : kNotifyLetters) {
+    bool in_a_group = cls & (kNotifyAll | kNotifyNew);
+    if (all && in_a_group) continue;
+    if (flags & cls) out += letter;
+  }
+  return out;
+}
 
 bool ParseMemorySize(std::string_view s, uint64_t* out) {
   size_t digits = 0;
@@ -740,6 +793,7 @@ ConfigValues Config::Current() const {
   v.maxmemory_policy = maxmemory_policy_.load(std::memory_order_relaxed);
   v.save = save_;
   v.appendonly = appendonly_.load(std::memory_order_relaxed);
+  v.notify_keyspace_events = notify_keyspace_events_.load(std::memory_order_relaxed);
   for (int i = 0; i < 9; ++i) v.encoding[i] = EncodingLimits::Get(Limits().*kEncodingFields[i]);
   return v;
 }
@@ -759,6 +813,7 @@ void Config::PublishRuntime(const ConfigValues& v) {
   maxmemory_policy_.store(v.maxmemory_policy, std::memory_order_relaxed);
   save_ = v.save;
   appendonly_.store(v.appendonly, std::memory_order_relaxed);
+  notify_keyspace_events_.store(v.notify_keyspace_events, std::memory_order_relaxed);
   for (int i = 0; i < 9; ++i) {
     (Limits().*kEncodingFields[i]).store(v.encoding[i], std::memory_order_relaxed);
   }

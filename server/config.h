@@ -18,6 +18,31 @@ namespace shoal {
 
 struct ConfigValues;  // config.cc
 
+// notify-keyspace-events classes (Redis' letters in comments).
+enum NotifyFlag : int {
+  kNotifyKeyspace = 1 << 0,   // K
+  kNotifyKeyevent = 1 << 1,   // E
+  kNotifyGeneric = 1 << 2,    // g
+  kNotifyString = 1 << 3,     // $
+  kNotifyList = 1 << 4,       // l
+  kNotifySet = 1 << 5,        // s
+  kNotifyHash = 1 << 6,       // h
+  kNotifyZset = 1 << 7,       // z
+  kNotifyExpired = 1 << 8,    // x
+  kNotifyEvicted = 1 << 9,    // e
+  kNotifyStream = 1 << 10,    // t
+  kNotifyKeyMiss = 1 << 11,   // m
+  kNotifyModule = 1 << 12,    // d
+  kNotifyNew = 1 << 13,       // n
+  // What 'A' stands for: every class but key-miss and new.
+  kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
+               kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
+};
+// Parses Redis' notify-keyspace-events letters; false on an unknown letter.
+bool ParseNotifyFlags(std::string_view s, int* flags);
+// Formats flags the way Redis' CONFIG GET does ("AKE", "xK", "glE").
+std::string FormatNotifyFlags(int flags);
+
 // One client class' output buffer limit, as in Redis: a client is dropped at once past
 // `hard` bytes, or once it has stayed past `soft` bytes for `soft_seconds`. 0 disables a limit.
 struct OutputBufferLimit {
@@ -55,6 +80,9 @@ class Config {
   bool has_requirepass() const { return has_requirepass_.load(std::memory_order_acquire); }
   int maxclients() const;
   int64_t timeout() const { return timeout_.load(std::memory_order_relaxed); }
+  int notify_keyspace_events() const {
+    return notify_keyspace_events_.load(std::memory_order_relaxed);
+  }
   std::string loglevel() const;
   uint64_t proto_max_bulk_len() const {
     return proto_max_bulk_len_.load(std::memory_order_relaxed);
@@ -132,6 +160,7 @@ class Config {
   std::atomic<uint64_t> maxmemory_{0};
   std::atomic<int> maxmemory_policy_{0};  // index into the policy names
   std::atomic<bool> appendonly_{false};
+  std::atomic<int> notify_keyspace_events_{0};
 };
 
 // Parses a size the way Redis' config does: a decimal byte count with an optional,

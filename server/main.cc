@@ -7,6 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "server/commands/command.h"
+#include "server/commands/pubsub.h"
 #include "server/config.h"
 #include "server/net/server.h"
 #include "spdlog/sinks/basic_file_sink.h"
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   shoal::RegisterAllCommands();
   shoal::Server server(&config);
+  shoal::InstallKeyspaceNotifications(&server);
   if (!server.Start()) return 1;
 
   // SHUTDOWN from a client sets the flag this loop polls between signal waits.

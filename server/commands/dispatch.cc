@@ -146,9 +146,11 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
   {
     ShardLockSet locks;
     KeyPositions keys;
+    absl::InlinedVector<uint32_t, 8> shards;
     if (!(spec->flags & kCmdSelfLocking)) CommandKeyPositions(*spec, args, &keys);
+    for (int i : keys) shards.push_back(store.ShardOf(args[i]));
     if (!locks_held && !keys.empty()) {
-      for (int i : keys) locks.Add(store.ShardOf(args[i]));
+      for (uint32_t s : shards) locks.Add(s);
       locks.Acquire(store);
     }
     int db = ctx.db;
@@ -156,9 +158,9 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
     // Any write invalidates the WATCHes on its keys (whether or not it changed them, which errs
     // on the side of failing an EXEC the client will retry).
     if ((spec->flags & kCmdWrite) && !ctx.failed) {
-      for (int i : keys) {
-        Shard& shard = store.shard(store.ShardOf(args[i]));
-        if (!shard.watch.empty()) shard.watch.Touch(db, args[i]);
+      for (size_t k = 0; k < keys.size(); ++k) {
+        Shard& shard = store.shard(shards[k]);
+        if (!shard.watch.empty()) shard.watch.Touch(db, args[keys[k]]);
       }
     }
   }

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -31,7 +33,10 @@ bool KeyMatches(std::string_view pattern, std::string_view key) {
 void DelCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (ctx.Db(ctx.args[i]).Delete(ctx.args[i], ctx.now_ms)) ++n;
+    if (ctx.Db(ctx.args[i]).Delete(ctx.args[i], ctx.now_ms)) {
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[i]);
+      ++n;
+    }
   }
   ctx.rb.Integer(n);
 }
@@ -72,6 +77,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   Entry::FreeShell(sdb.Detach(src, ctx.now_ms));
   ddb.Delete(dst, ctx.now_ms);
   ddb.Insert(moved);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_from", src);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_to", dst);
   if (nx) {
     ctx.rb.Integer(1);
   } else {
@@ -106,6 +113,7 @@ void CopyCmd(CommandContext& ctx) {
     ddb.Delete(a[2], ctx.now_ms);
   }
   ddb.Insert(CloneEntry(e, a[2], e->expire_at()));
+  NotifyKeyspaceEventDb(ctx.server, kNotifyGeneric, "copy_to", a[2], dbi);
   ctx.rb.Integer(1);
 }
 
@@ -123,6 +131,8 @@ void MoveCmd(CommandContext& ctx) {
   if (ddb.Find(key, ctx.now_ms)) return ctx.rb.Integer(0);
   Entry* e = sdb.Detach(key, ctx.now_ms);
   ddb.Insert(e);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "move_from", key);
+  NotifyKeyspaceEventDb(ctx.server, kNotifyGeneric, "move_to", key, dbi);
   ctx.rb.Integer(1);
 }
 
@@ -326,6 +336,8 @@ void SwapDbCmd(CommandContext& ctx) {
       shard.watch.TouchIf(static_cast<int>(a), in_either);
       shard.watch.TouchIf(static_cast<int>(b), in_either);
       std::swap(dbs[a], dbs[b]);
+      dbs[a].set_index(static_cast<int>(a));
+      dbs[b].set_index(static_cast<int>(b));
     }
     UnlockAllShards(ctx);
   }
@@ -387,8 +399,10 @@ void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
   if (flags & kExpLT && cur != -1 && deadline >= cur) return ctx.rb.Integer(0);
   if (deadline <= ctx.now_ms) {
     db.Delete(key, ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
   } else {
     SetEntryExpire(db, link, deadline);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
   }
   ctx.rb.Integer(1);
 }
@@ -416,6 +430,7 @@ void PersistCmd(CommandContext& ctx) {
   Entry** link = db.FindLink(ctx.args[1], ctx.now_ms);
   if (!link || !(*link)->has_expire()) return ctx.rb.Integer(0);
   SetEntryExpire(db, link, kNoExpire);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.args[1]);
   ctx.rb.Integer(1);
 }
 

@@ -9,6 +9,8 @@
 #include "absl/synchronization/mutex.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -178,26 +180,7 @@ void UnsubscribeCmd(CommandContext& ctx) { UnsubscribeGeneric(ctx, false); }
 void PUnsubscribeCmd(CommandContext& ctx) { UnsubscribeGeneric(ctx, true); }
 
 void PublishCmd(CommandContext& ctx) {
-  std::string_view channel = ctx.args[1], message = ctx.args[2];
-  Registry::Targets targets;
-  size_t n = TheRegistry().Collect(channel, &targets);
-  for (auto& [w, list] : targets) {
-    if (w == &ctx.worker) {
-      for (const auto& t : list) {
-        Connection* c = w->FindConnection(t.conn_id);
-        if (c) Deliver(*w, c, t, channel, message);
-      }
-      continue;
-    }
-    // One hand-off per worker; the payload is shared by its subscribers there.
-    auto payload = std::make_shared<const std::pair<std::string, std::string>>(channel, message);
-    w->Post([payload, list = std::move(list)](Worker& ww) {
-      for (const auto& t : list) {
-        Connection* c = ww.FindConnection(t.conn_id);
-        if (c) Deliver(ww, c, t, payload->first, payload->second);
-      }
-    });
-  }
+  size_t n = PublishMessage(&ctx.worker, ctx.args[1], ctx.args[2]);
   ctx.rb.Integer(static_cast<int64_t>(n));
 }
 
@@ -262,7 +245,71 @@ void PubsubCmd(CommandContext& ctx) {
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try PUBSUB HELP."));
 }
 
+Server* g_notify_server = nullptr;
+
+void OnKeyExpired(int db, std::string_view key) {
+  NotifyKeyspaceEventDb(*g_notify_server, kNotifyExpired, "expired", key, db);
+}
+
+void OnKeyAdded(int db, std::string_view key) {
+  NotifyKeyspaceEventDb(*g_notify_server, kNotifyNew, "new", key, db);
+}
+
 }  // namespace
+
+size_t PublishMessage(Worker* current, std::string_view channel, std::string_view message) {
+  Registry::Targets targets;
+  size_t n = TheRegistry().Collect(channel, &targets);
+  if (n == 0) return 0;
+  std::shared_ptr<const std::pair<std::string, std::string>> payload;
+  for (auto& [w, list] : targets) {
+    if (w == current) {
+      for (const auto& t : list) {
+        Connection* c = w->FindConnection(t.conn_id);
+        if (c) Deliver(*w, c, t, channel, message);
+      }
+      continue;
+    }
+    // One hand-off per worker; the payload is shared by its subscribers there.
+    if (!payload) {
+      payload = std::make_shared<const std::pair<std::string, std::string>>(channel, message);
+    }
+    w->Post([payload, list = std::move(list)](Worker& ww) {
+      for (const auto& t : list) {
+        Connection* c = ww.FindConnection(t.conn_id);
+        if (c) Deliver(ww, c, t, payload->first, payload->second);
+      }
+    });
+  }
+  return n;
+}
+
+void NotifyKeyspaceEventDb(Server& server, int cls, std::string_view event, std::string_view key,
+                           int db) {
+  int flags = server.config().notify_keyspace_events();
+  if (!(flags & cls)) return;
+  Worker* current = Worker::Current();
+  std::string channel;
+  if (flags & kNotifyKeyspace) {
+    CatAppend(&channel, "__keyspace@", db, "__:", key);
+    PublishMessage(current, channel, event);
+  }
+  if (flags & kNotifyKeyevent) {
+    channel.clear();
+    CatAppend(&channel, "__keyevent@", db, "__:", event);
+    PublishMessage(current, channel, key);
+  }
+}
+
+void NotifyKeyspaceEvent(CommandContext& ctx, int cls, std::string_view event,
+                         std::string_view key) {
+  NotifyKeyspaceEventDb(ctx.server, cls, event, key, ctx.db);
+}
+
+void InstallKeyspaceNotifications(Server* server) {
+  g_notify_server = server;
+  SetKeyEventHooks(&OnKeyExpired, &OnKeyAdded);
+}
 
 void ReleaseSubscriptions(Server&, Connection& conn) {
   ClientState* st = conn.state_if_any();

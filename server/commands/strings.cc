@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -143,6 +145,8 @@ void SetCmd(CommandContext& ctx) {
   } else {
     SetStringValueAt(db, link, key, a[2], deadline, keepttl);
   }
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", key);
+  if (deadline != kNoExpire) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
   if (!get) ctx.rb.Ok();
 }
 
@@ -150,6 +154,7 @@ void SetNxCmd(CommandContext& ctx) {
   DbTable& db = ctx.Db(ctx.args[1]);
   if (db.Find(ctx.args[1], ctx.now_ms)) return ctx.rb.Integer(0);
   SetStringValue(db, ctx.args[1], ctx.args[2], kNoExpire, false, ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[1]);
   ctx.rb.Integer(1);
 }
 
@@ -157,6 +162,8 @@ void SetExGeneric(CommandContext& ctx, ExpUnit unit, std::string_view name) {
   int64_t deadline;
   if (!ParseExpire(ctx, ctx.args[2], unit, name, &deadline)) return;
   SetStringValue(ctx.Db(ctx.args[1]), ctx.args[1], ctx.args[3], deadline, false, ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[1]);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", ctx.args[1]);
   ctx.rb.Ok();
 }
 void SetExCmd(CommandContext& ctx) { SetExGeneric(ctx, ExpUnit::kSec, "setex"); }
@@ -187,6 +194,7 @@ void MSetCmd(CommandContext& ctx) {
   for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
     SetStringValue(ctx.Db(ctx.args[i]), ctx.args[i], ctx.args[i + 1], kNoExpire, false,
                    ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[i]);
   }
   ctx.rb.Ok();
 }
@@ -199,6 +207,7 @@ void MSetNxCmd(CommandContext& ctx) {
   for (size_t i = 1; i + 1 < ctx.args.size(); i += 2) {
     SetStringValue(ctx.Db(ctx.args[i]), ctx.args[i], ctx.args[i + 1], kNoExpire, false,
                    ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[i]);
   }
   ctx.rb.Integer(1);
 }
@@ -213,6 +222,7 @@ void GetSetCmd(CommandContext& ctx) {
     ctx.rb.Null();
   }
   SetStringValue(db, ctx.args[1], ctx.args[2], kNoExpire, false, ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", ctx.args[1]);
 }
 
 void GetDelCmd(CommandContext& ctx) {
@@ -222,6 +232,7 @@ void GetDelCmd(CommandContext& ctx) {
   if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
   ReplyStringValue(ctx, e);
   db.Delete(ctx.args[1], ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
 }
 
 // GETEX key [EX s|PX ms|EXAT ts|PXAT ts|PERSIST]
@@ -252,11 +263,14 @@ void GetExCmd(CommandContext& ctx) {
   if (exp.given) {
     if (deadline <= ctx.now_ms) {
       db.Delete(a[1], ctx.now_ms);
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", a[1]);
     } else {
       SetEntryExpire(db, link, deadline);
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", a[1]);
     }
   } else if (persist && e->has_expire()) {
     SetEntryExpire(db, link, kNoExpire);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", a[1]);
   }
 }
 
@@ -275,6 +289,7 @@ void AppendCmd(CommandContext& ctx) {
   Entry** link = db.FindLink(key, ctx.now_ms);
   if (!link) {
     SetStringValue(db, key, add, kNoExpire, false, ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
     return ctx.rb.Integer(static_cast<int64_t>(add.size()));
   }
   Entry* e = *link;
@@ -290,6 +305,7 @@ void AppendCmd(CommandContext& ctx) {
   n->flags |= Entry::kRawEncoded;
   n->atime = LruClock();
   db.Replace(link, n);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
   ctx.rb.Integer(static_cast<int64_t>(total));
 }
 
@@ -320,6 +336,7 @@ void IncrByGeneric(CommandContext& ctx, int64_t by) {
   }
   int64_t v = cur + by;
   SetIntValue(db, link, key, v, ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrby", key);
   ctx.rb.Integer(v);
 }
 
@@ -354,6 +371,7 @@ void IncrByFloatCmd(CommandContext& ctx) {
   std::string text;
   resp::FormatLongDouble(v, &text);
   SetStringValue(db, key, text, kNoExpire, /*keep_ttl=*/true, ctx.now_ms);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", key);
   ctx.rb.Bulk(text);
 }
 
@@ -393,6 +411,7 @@ void SetRangeCmd(CommandContext& ctx) {
     SetStringValue(db, key, s, kNoExpire, false, ctx.now_ms);
     Entry* e = db.Find(key, ctx.now_ms);
     if (e && !(e->flags & Entry::kIntEncoded)) e->flags |= Entry::kRawEncoded;
+    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
     return ctx.rb.Integer(static_cast<int64_t>(s.size()));
   }
   Entry* e = *link;
@@ -405,6 +424,7 @@ void SetRangeCmd(CommandContext& ctx) {
   if (!(e->flags & Entry::kIntEncoded) && total == cur.size()) {
     memcpy(e->value() + offset, val.data(), val.size());
     e->flags |= Entry::kRawEncoded;
+    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
     return ctx.rb.Integer(static_cast<int64_t>(total));
   }
   Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(total), e->has_expire());
@@ -415,6 +435,7 @@ void SetRangeCmd(CommandContext& ctx) {
   n->flags |= Entry::kRawEncoded;
   n->atime = LruClock();
   db.Replace(link, n);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
   ctx.rb.Integer(static_cast<int64_t>(total));
 }
 

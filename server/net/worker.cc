@@ -121,7 +121,14 @@ void Worker::DrainMailbox() {
   for (auto& t : tasks) t(*this);
 }
 
+namespace {
+thread_local Worker* tls_worker = nullptr;
+}
+
+Worker* Worker::Current() { return tls_worker; }
+
 void Worker::Run() {
+  tls_worker = this;
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
   while (!server_->shutdown_requested()) {

@@ -59,6 +59,8 @@ class Worker {
   void AddListener(int fd, bool is_unix);
 
   int index() const { return index_; }
+  // The worker running on this thread, or nullptr off the worker threads.
+  static Worker* Current();
   Server& server() { return *server_; }
   WorkerStats& stats() { return stats_; }
   int64_t now_ms() const { return now_ms_; }

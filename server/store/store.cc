@@ -11,6 +11,13 @@ namespace shoal {
 
 namespace {
 std::atomic<uint32_t> g_lru_clock{0};
+KeyEventHook g_expired_hook = nullptr;
+KeyEventHook g_added_hook = nullptr;
+}  // namespace
+
+void SetKeyEventHooks(KeyEventHook expired, KeyEventHook added) {
+  g_expired_hook = expired;
+  g_added_hook = added;
 }
 
 int64_t NowMs() {
@@ -40,6 +47,7 @@ void DbTable::ExpireNow(std::string_view key) {
   Entry* e = table_.Remove(key);
   if (e) {
     Account(e, -1);
+    if (g_expired_hook) g_expired_hook(index_, e->key());
     Entry::Free(e);
     ++expired_keys_;
   }
@@ -66,6 +74,7 @@ Entry** DbTable::FindLink(std::string_view key, int64_t now_ms) {
 void DbTable::Insert(Entry* e) {
   Account(e, +1);
   table_.Insert(e);
+  if (g_added_hook) g_added_hook(index_, e->key());
 }
 
 void DbTable::Replace(Entry** link, Entry* repl, bool free_value) {

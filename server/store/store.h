@@ -31,6 +31,11 @@ int64_t NowMs();
 uint32_t LruClock();
 void UpdateLruClock();
 
+// Keyspace-notification hooks, installed once at start-up: a key deleted by expiry, and a key
+// added that did not exist ("new"). Called with the shard lock held.
+using KeyEventHook = void (*)(int db, std::string_view key);
+void SetKeyEventHooks(KeyEventHook expired, KeyEventHook added);
+
 // One database's keys inside one shard. Every method needs the shard's lock held.
 class DbTable {
  public:
@@ -56,6 +61,9 @@ class DbTable {
   void Clear();
 
   size_t size() const { return table_.size(); }
+  // The db number this table holds (it moves with SWAPDB).
+  int index() const { return index_; }
+  void set_index(int i) { index_ = i; }
   size_t volatile_keys() const { return volatile_keys_; }
   KeyTable& table() { return table_; }
   uint64_t expired_keys() const { return expired_keys_; }
@@ -76,6 +84,7 @@ class DbTable {
   size_t volatile_keys_ = 0;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
+  int index_ = 0;
 };
 
 // The clients WATCHing keys of one shard: for each (db, key), the dirty flags of the watching
@@ -108,7 +117,9 @@ class WatchTable {
 
 class Shard {
  public:
-  explicit Shard(int num_dbs) : watch(num_dbs), dbs_(num_dbs) {}
+  explicit Shard(int num_dbs) : watch(num_dbs), dbs_(num_dbs) {
+    for (int i = 0; i < num_dbs; ++i) dbs_[i].set_index(i);
+  }
   absl::Mutex mu;
   WatchTable watch;
   DbTable& db(int i) { return dbs_[i]; }

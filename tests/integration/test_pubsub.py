@@ -173,3 +173,77 @@ def test_slow_subscriber_is_cut_off(server):
     assert b"flood" not in info
     slow.close()
     pub.close()
+
+
+# ---------------------------------------------------------------- keyspace notifications
+
+def test_notify_keyspace_events_config(d):
+    for v in ("KEA", "Kx", "Elg", "", "xK", "A$", "Ex", "KEg$lshzxetdmn", "KEn", "KA", "Q", "KEz?"):
+        d.cmd("CONFIG", "SET", "notify-keyspace-events", v)
+        d.cmd("CONFIG", "GET", "notify-keyspace-events")
+    d.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+
+
+def drain_compare(sub, idle=0.3):
+    """Everything each side's subscriber received until it went quiet: the same messages in the same order."""
+    ra = sub.a.read_until_close(timeout=3, idle=idle)
+    rb = sub.b.read_until_close(timeout=3, idle=idle)
+    assert ra == rb, (ra, rb)
+    return ra
+
+
+@pytest.mark.parametrize("flags", ["KEA", "KEAn", "Eg", "K$", "Kx"])
+def test_keyspace_events_match_redis(pair, flags):
+    pair.flushall()
+    sub, cli = pair.session(), pair.session()
+    try:
+        cli.cmd("CONFIG", "SET", "notify-keyspace-events", flags)
+        sub.cmd("PSUBSCRIBE", "__key*__:*")
+        cli.cmd("SET", "k", "v")
+        cli.cmd("SET", "k", "w", "EX", "100")
+        cli.cmd("SET", "nx", "1", "NX")
+        cli.cmd("SET", "nx", "2", "NX")      # not set: no event
+        cli.cmd("SETEX", "se", "100", "x")
+        cli.cmd("MSET", "m1", "1", "m2", "2")
+        cli.cmd("INCR", "m1")
+        cli.cmd("INCRBYFLOAT", "m1", "1.5")
+        cli.cmd("APPEND", "m2", "tail")
+        cli.cmd("SETRANGE", "m2", "1", "xy")
+        cli.cmd("GETSET", "m2", "new")
+        cli.cmd("GETEX", "m2", "PX", "50000")
+        cli.cmd("GETEX", "m2", "PERSIST")
+        cli.cmd("EXPIRE", "m2", "100")
+        cli.cmd("PERSIST", "m2")
+        cli.cmd("RENAME", "m2", "m3")
+        cli.cmd("COPY", "m3", "m4")
+        cli.cmd("MOVE", "m4", "2")
+        cli.cmd("DEL", "m3", "nothing", "k")
+        cli.cmd("GETDEL", "m1")
+        cli.cmd("SET", "short", "1", "PX", "30")
+        time.sleep(0.15)
+        cli.cmd("GET", "short")              # lazy expiry: "expired"
+        cli.cmd("EXPIRE", "se", "-1")        # deadline in the past: "del"
+        cli.cmd("INCR", "wrongtype-free")
+        got = drain_compare(sub)
+        if "A" in flags or "g" in flags or "$" in flags or "x" in flags:
+            assert got, "no notification at all"
+    finally:
+        cli.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+        sub.close()
+        cli.close()
+
+
+def test_active_expiry_sends_expired_event(pair):
+    pair.flushall()
+    sub, cli = pair.session(), pair.session()
+    try:
+        cli.cmd("CONFIG", "SET", "notify-keyspace-events", "Ex")
+        sub.cmd("SUBSCRIBE", "__keyevent@0__:expired")
+        cli.cmd("SET", "gone-by-itself", "1", "PX", "50")
+        # Nobody touches the key: the active cycle must find it (Redis within ~100 ms at hz 10).
+        for s in (sub.a, sub.b):
+            assert s.read(timeout=5) == b"*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$14\r\ngone-by-itself\r\n"
+    finally:
+        cli.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+        sub.close()
+        cli.close()

@@ -421,7 +421,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 35u);
+  EXPECT_EQ(c.Get(all).size(), 36u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",
@@ -716,6 +716,30 @@ TEST(ParseMemorySizeTest, Cases) {
       EXPECT_EQ(v, sc.value) << sc.text;
     }
   }
+}
+
+}  // namespace
+}  // namespace shoal
+
+namespace shoal {
+namespace {
+
+// CONFIG GET notify-keyspace-events answers in Redis 7.0's letter order (checked against
+// redis-server 7.0.15; the integration suite compares the two servers as well).
+TEST(NotifyFlagsTest, ParseAndFormatLikeRedis) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"KEA", "AKE"}, {"Kx", "xK"},   {"Elg", "glE"},           {"", ""},
+      {"A$", "A"},    {"Ex", "xE"},   {"KEg$lshzxetdmn", "AKEm"}, {"KEn", "nKE"}};
+  for (auto [in, want] : cases) {
+    int f = -1;
+    ASSERT_TRUE(ParseNotifyFlags(in, &f)) << in;
+    EXPECT_EQ(FormatNotifyFlags(f), want) << in;
+  }
+  int f = 0;
+  EXPECT_FALSE(ParseNotifyFlags("KEQ", &f));
+  EXPECT_FALSE(ParseNotifyFlags("a", &f));
+  ASSERT_TRUE(ParseNotifyFlags("Eg", &f));
+  EXPECT_EQ(f, kNotifyKeyevent | kNotifyGeneric);
 }
 
 }  // namespace
