@@ -777,6 +777,9 @@ def test_maxclients_rejects_extra_connections(pair):
     try:
         for label, srv, c in conns(pair):
             keep.append((label, srv, c))
+            # Connections closed by earlier tests may not be reaped yet: start from this one alone.
+            wait_until(lambda: b"connected_clients:1\r\n" in c.callv("INFO", "clients"), 5,
+                       what=f"{label}: earlier connections gone")
             c.callv("CONFIG", "SET", "maxclients", "2")
             second = Conn(srv.host, srv.port, label=label)
             keep.append((label, srv, second))
