@@ -29,6 +29,20 @@ struct ClientState {
   std::vector<Watched> watched;
   std::atomic<bool> watch_dirty{false};
 
+  // A blocking command (BLPOP, ...) waiting for one of its keys. The command's arguments are kept
+  // to retry it when a key is written.
+  struct Block {
+    bool active = false;
+    bool retrying = false;  // running a retry: blocking again keeps the place in the queues
+    bool null_array = true;  // what a timeout answers: null array (BLPOP) or null bulk (BLMOVE)
+    uint64_t seq = 0;        // bumped at each block, so stale wake-ups are recognised
+    int db = 0;
+    int64_t deadline_ms = 0;  // 0: no timeout
+    std::vector<std::string> args;
+    std::vector<std::string> keys;
+  };
+  Block block;
+
   // Pub/Sub subscriptions.
   absl::flat_hash_set<std::string> channels;
   absl::flat_hash_set<std::string> patterns;

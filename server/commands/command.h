@@ -99,6 +99,10 @@ struct CommandContext {
   bool failed = false;  // set by ReplyError for commandstats' failed_calls
   // EXEC already holds every shard lock: self-locking commands must not take them again.
   bool all_shards_locked = false;
+  // Running inside EXEC: blocking commands answer at once instead of blocking.
+  bool in_exec = false;
+  // The command parked the client (BlockClient): no reply yet, and no key was written.
+  bool blocked = false;
 
   // The table holding key in the selected db; the dispatcher holds its shard's lock.
   DbTable& Db(std::string_view key) { return store.shard(store.ShardOf(key)).db(db); }

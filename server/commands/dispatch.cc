@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/net/connection.h"
@@ -134,6 +135,7 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
   CommandContext ctx{args, rb, conn, worker, server, store, spec,
                      conn.db.load(std::memory_order_relaxed), NowMs()};
   ctx.all_shards_locked = all_locked;
+  ctx.in_exec = locks_held;
   conn.last_cmd.store(spec->id, std::memory_order_relaxed);
   int sub = -1;
   if (!spec->subcommands.empty() && args.size() > 1) {
@@ -143,6 +145,7 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
   }
   conn.last_sub.store(sub, std::memory_order_relaxed);
   int64_t start = MonoUsec();
+  absl::InlinedVector<PendingWake, 2> wakes;
   {
     ShardLockSet locks;
     KeyPositions keys;
@@ -156,14 +159,21 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
     int db = ctx.db;
     spec->handler(ctx);
     // Any write invalidates the WATCHes on its keys (whether or not it changed them, which errs
-    // on the side of failing an EXEC the client will retry).
-    if ((spec->flags & kCmdWrite) && !ctx.failed) {
+    // on the side of failing an EXEC the client will retry) and wakes the first client blocked on
+    // each of them.
+    if ((spec->flags & kCmdWrite) && !ctx.failed && !ctx.blocked) {
       for (size_t k = 0; k < keys.size(); ++k) {
         Shard& shard = store.shard(shards[k]);
         if (!shard.watch.empty()) shard.watch.Touch(db, args[keys[k]]);
+        if (!shard.blocked.empty()) {
+          PendingWake w;
+          if (TakeWaiter(shard, db, args[keys[k]], &w)) wakes.push_back(w);
+        }
       }
     }
   }
+  // Wake-ups leave after the shard locks are released.
+  for (const auto& w : wakes) SendWake(server, w);
   int64_t took = MonoUsec() - start;
   Bump(cs.calls);
   Bump(cs.usec, static_cast<uint64_t>(took));

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/net/connection.h"
@@ -156,6 +157,7 @@ void ReleaseClientState(Server& server, Connection& conn) {
   if (!conn.has_state()) return;
   UnwatchAll(server, conn);
   ReleaseSubscriptions(server, conn);
+  UnblockOnClose(server, conn);
 }
 
 }  // namespace shoal

@@ -58,6 +58,7 @@ class Connection {
   bool close_after_reply = false;
   bool closing = false;
   bool paused = false;  // input processing held back until output drains
+  bool blocked = false;  // parked by a blocking command: input is read and kept, not run
   int64_t soft_limit_since_ms = 0;
   size_t index_in_worker = 0;
 

@@ -14,6 +14,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/util/string_util.h"
@@ -136,6 +137,10 @@ void Worker::Run() {
     int64_t now = NowMs();
     int timeout = static_cast<int>(std::max<int64_t>(0, next_cron_ms_ - now));
     timeout = std::min(timeout, 1000 / hz);
+    if (!block_deadlines_.empty()) {
+      int64_t until = std::get<0>(*block_deadlines_.begin()) - now;
+      timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
+    }
     int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
     if (n < 0 && errno != EINTR) {
       spdlog::error("epoll_wait: {}", strerror(errno));
@@ -163,6 +168,7 @@ void Worker::Run() {
       if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) OnReadable(c);
       if (!c->closing && (ev & EPOLLOUT)) OnWritable(c);
     }
+    if (!block_deadlines_.empty()) ExpireBlockedClients(*this, now_ms_);
     if (!to_flush_.empty()) {
       std::vector<uint64_t> ids;
       ids.swap(to_flush_);
@@ -269,6 +275,22 @@ void Worker::UpdateInterest(Connection* c) {
 
 void Worker::OnReadable(Connection* c) {
   if (c->paused) return;
+  if (c->blocked) {
+    // Parked by a blocking command: keep what arrives (bounded like any query buffer) and notice
+    // a disconnect, but run nothing until the command completes.
+    c->in.Reserve(kReadChunk);
+    ssize_t n = read(c->fd, c->in.write_ptr(), c->in.write_space());
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      Close(c);
+      return;
+    }
+    if (n > 0) {
+      c->in.Commit(static_cast<size_t>(n));
+      Bump(stats_.net_in, static_cast<uint64_t>(n));
+      if (c->in.size() > server_->config().client_query_buffer_limit()) Close(c);
+    }
+    return;
+  }
   // Read into the worker's shared buffer unless this client has a partial command pending, in
   // which case its own buffer continues where it stopped.
   IoBuf* buf = c->in.empty() ? &scratch_ : &c->in;
@@ -310,7 +332,7 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   size_t pos = 0;
   size_t pause_at = PauseThreshold();
   uint64_t max_bulk = server_->config().proto_max_bulk_len();
-  while (pos < data.size() && !c->close_after_reply && !c->closing) {
+  while (pos < data.size() && !c->close_after_reply && !c->closing && !c->blocked) {
     if (c->pending_output() > pause_at) {
       c->paused = true;
       break;
@@ -415,13 +437,24 @@ bool Worker::Flush(Connection* c) {
 
 void Worker::OnWritable(Connection* c) { AfterBatch(c); }
 
+void Worker::ResumeInput(Connection* c) {
+  if (c->closing) return;
+  if (!c->in.empty() && !c->paused) {
+    size_t used = ProcessInput(c, c->in.readable());
+    c->in.Consume(used);
+    c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+  }
+  AfterBatch(c);
+}
+
 void Worker::Cron() {
   UpdateLruClock();
   // Idle timeout.
   int64_t timeout = server_->config().timeout();
   if (timeout > 0) {
     for (Connection* c : conns_) {
-      if (!c->closing &&
+      // As in Redis, a client parked by a blocking command is not idle.
+      if (!c->closing && !c->blocked &&
           now_ms_ - c->last_interaction_ms.load(std::memory_order_relaxed) > timeout * 1000) {
         Close(c);
       }

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -75,6 +77,17 @@ class Worker {
   // several messages to one subscriber leave in one write).
   void ScheduleFlush(Connection* c);
 
+  // Blocking commands: the deadlines of parked clients (deadline ms, client id, block seq), and
+  // going on with a client's held input once it is unparked.
+  void AddBlockDeadline(int64_t deadline_ms, uint64_t conn_id, uint64_t seq) {
+    block_deadlines_.insert({deadline_ms, conn_id, seq});
+  }
+  void RemoveBlockDeadline(int64_t deadline_ms, uint64_t conn_id, uint64_t seq) {
+    block_deadlines_.erase({deadline_ms, conn_id, seq});
+  }
+  std::set<std::tuple<int64_t, uint64_t, uint64_t>>& block_deadlines() { return block_deadlines_; }
+  void ResumeInput(Connection* c);
+
  private:
   void Run();
   void Accept(int listen_fd, bool is_unix);
@@ -102,7 +115,8 @@ class Worker {
   std::vector<Connection*> conns_;
   absl::flat_hash_map<uint64_t, Connection*> by_id_;
   std::vector<Connection*> closed_;
-  std::vector<uint64_t> to_flush_;  // ids: a connection may close before its flush
+  std::vector<uint64_t> to_flush_;
+  std::set<std::tuple<int64_t, uint64_t, uint64_t>> block_deadlines_;  // ids: a connection may close before its flush
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
 

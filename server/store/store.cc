@@ -168,6 +168,46 @@ void WatchTable::Touch(int db, std::string_view key) {
   for (auto* f : it->second) f->store(true, std::memory_order_relaxed);
 }
 
+void BlockTable::Add(int db, std::string_view key, const Waiter& w, bool front) {
+  auto& q = by_db_[db][absl::string_view(key.data(), key.size())];
+  for (const auto& x : q) {
+    if (x.conn_id == w.conn_id) return;
+  }
+  if (front) {
+    q.push_front(w);
+  } else {
+    q.push_back(w);
+  }
+  ++entries_;
+}
+
+void BlockTable::Remove(int db, std::string_view key, uint64_t conn_id) {
+  auto& m = by_db_[db];
+  auto it = m.find(absl::string_view(key.data(), key.size()));
+  if (it == m.end()) return;
+  auto& q = it->second;
+  for (auto qi = q.begin(); qi != q.end(); ++qi) {
+    if (qi->conn_id == conn_id) {
+      q.erase(qi);
+      --entries_;
+      break;
+    }
+  }
+  if (q.empty()) m.erase(it);
+}
+
+bool BlockTable::PopFirst(int db, std::string_view key, Waiter* out) {
+  if (entries_ == 0) return false;
+  auto& m = by_db_[db];
+  auto it = m.find(absl::string_view(key.data(), key.size()));
+  if (it == m.end()) return false;
+  *out = it->second.front();
+  it->second.pop_front();
+  --entries_;
+  if (it->second.empty()) m.erase(it);
+  return true;
+}
+
 Store::Store(int num_shards, int num_dbs) : num_dbs_(num_dbs), mask_(num_shards - 1) {
   shards_.reserve(num_shards);
   for (int i = 0; i < num_shards; ++i) shards_.push_back(std::make_unique<Shard>(num_dbs));

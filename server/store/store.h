@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -115,13 +116,37 @@ class WatchTable {
   size_t entries_ = 0;
 };
 
+// Clients blocked on keys of one shard (BLPOP, BZPOPMIN, ...), in arrival order per key. A write
+// to a key hands its first waiter a wake-up; the waiter's own worker then retries the command.
+// Guarded by the shard's lock.
+class BlockTable {
+ public:
+  struct Waiter {
+    int worker;        // index of the worker owning the connection
+    uint64_t conn_id;  // client id
+    uint64_t seq;      // which blocking episode of that client (stale wake-ups are passed on)
+  };
+  explicit BlockTable(int num_dbs) : by_db_(num_dbs) {}
+  bool empty() const { return entries_ == 0; }
+  // Queues w on key; at the front when a retried waiter found nothing and keeps its turn.
+  void Add(int db, std::string_view key, const Waiter& w, bool front);
+  void Remove(int db, std::string_view key, uint64_t conn_id);
+  // Takes the first waiter of key, if any.
+  bool PopFirst(int db, std::string_view key, Waiter* out);
+
+ private:
+  std::vector<absl::flat_hash_map<std::string, std::deque<Waiter>>> by_db_;
+  size_t entries_ = 0;
+};
+
 class Shard {
  public:
-  explicit Shard(int num_dbs) : watch(num_dbs), dbs_(num_dbs) {
+  explicit Shard(int num_dbs) : watch(num_dbs), blocked(num_dbs), dbs_(num_dbs) {
     for (int i = 0; i < num_dbs; ++i) dbs_[i].set_index(i);
   }
   absl::Mutex mu;
   WatchTable watch;
+  BlockTable blocked;
   DbTable& db(int i) { return dbs_[i]; }
   std::vector<DbTable>& dbs() { return dbs_; }
 

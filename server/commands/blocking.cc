@@ -1,0 +1,153 @@
+// Blocking commands: parking, waking and timing out clients (see blocking.h).
+#include "server/commands/blocking.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "server/commands/client_state.h"
+#include "server/commands/command.h"
+#include "server/net/connection.h"
+#include "server/net/server.h"
+#include "server/net/worker.h"
+#include "server/util/string_util.h"
+
+namespace shoal {
+
+namespace {
+
+// Leaves every queue the client waits in (one shard lock at a time).
+void Unregister(Server& server, Connection& conn) {
+  ClientState::Block& b = conn.state().block;
+  Store& store = server.store();
+  for (const auto& key : b.keys) {
+    Shard& shard = store.shard(store.ShardOf(key));
+    absl::MutexLock l(&shard.mu);
+    shard.blocked.Remove(b.db, key, conn.id);
+  }
+}
+
+// A wake-up that found its client gone or no longer waiting goes to the next waiter of the key.
+void PassOn(Server& server, int db, const std::string& key) {
+  Store& store = server.store();
+  Shard& shard = store.shard(store.ShardOf(key));
+  PendingWake w;
+  bool found;
+  {
+    absl::MutexLock l(&shard.mu);
+    found = TakeWaiter(shard, db, key, &w);
+  }
+  if (found) SendWake(server, w);
+}
+
+void Retry(Worker& worker, uint64_t conn_id, uint64_t seq, int db, const std::string& key) {
+  Server& server = worker.server();
+  Connection* c = worker.FindConnection(conn_id);
+  ClientState* st = c ? c->state_if_any() : nullptr;
+  if (!st || !c->blocked || !st->block.active || st->block.seq != seq) {
+    PassOn(server, db, key);
+    return;
+  }
+  ClientState::Block& b = st->block;
+  Unregister(server, *c);
+  worker.RemoveBlockDeadline(b.deadline_ms, conn_id, seq);
+  b.active = false;
+  c->blocked = false;
+  std::vector<std::string> args = std::move(b.args);
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  const CommandSpec* spec = CommandTable::Get().Find(argv[0]);
+  b.retrying = true;
+  RunCommand(*c, worker, spec, argv, /*locks_held=*/false, /*all_locked=*/false);
+  b.retrying = false;
+  if (!c->blocked) worker.ResumeInput(c);
+}
+
+}  // namespace
+
+bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms) {
+  long double secs;
+  if (!ParseLongDouble(arg, &secs) || std::isnan(secs) || std::isinf(secs)) {
+    ctx.Error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  if (secs < 0) {
+    ctx.Error("ERR timeout is negative");
+    return false;
+  }
+  long double ms = secs * 1000.0L;
+  if (ms > static_cast<long double>(INT64_MAX / 2)) {
+    ctx.Error("ERR timeout is out of range");
+    return false;
+  }
+  int64_t t = static_cast<int64_t>(std::ceil(ms));
+  *deadline_ms = t == 0 ? 0 : ctx.now_ms + t;
+  return true;
+}
+
+void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
+                 int64_t deadline_ms, bool null_array) {
+  ClientState& st = ctx.conn.state();
+  ClientState::Block& b = st.block;
+  bool front = b.retrying;
+  b.active = true;
+  b.null_array = null_array;
+  ++b.seq;
+  b.db = ctx.db;
+  b.deadline_ms = deadline_ms;
+  b.args.assign(ctx.args.begin(), ctx.args.end());
+  b.keys.assign(keys.begin(), keys.end());
+  BlockTable::Waiter w{ctx.worker.index(), ctx.conn.id, b.seq};
+  for (auto key : keys) {
+    ctx.store.shard(ctx.store.ShardOf(key)).blocked.Add(ctx.db, key, w, front);
+  }
+  if (deadline_ms) ctx.worker.AddBlockDeadline(deadline_ms, ctx.conn.id, b.seq);
+  ctx.conn.blocked = true;
+  ctx.blocked = true;
+}
+
+bool TakeWaiter(Shard& shard, int db, std::string_view key, PendingWake* out) {
+  BlockTable::Waiter w;
+  if (!shard.blocked.PopFirst(db, key, &w)) return false;
+  *out = {w.worker, w.conn_id, w.seq, db, key};
+  return true;
+}
+
+void SendWake(Server& server, const PendingWake& w) {
+  server.workers()[w.worker]->Post(
+      [id = w.conn_id, seq = w.seq, db = w.db, key = std::string(w.key)](Worker& wk) {
+        Retry(wk, id, seq, db, key);
+      });
+}
+
+int64_t ExpireBlockedClients(Worker& worker, int64_t now_ms) {
+  auto& deadlines = worker.block_deadlines();
+  while (!deadlines.empty()) {
+    auto [deadline, id, seq] = *deadlines.begin();
+    if (deadline > now_ms) return deadline;
+    deadlines.erase(deadlines.begin());
+    Connection* c = worker.FindConnection(id);
+    ClientState* st = c ? c->state_if_any() : nullptr;
+    if (!st || !c->blocked || st->block.seq != seq) continue;
+    Unregister(worker.server(), *c);
+    st->block.active = false;
+    st->block.args.clear();
+    c->blocked = false;
+    resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
+    if (st->block.null_array) {
+      rb.NullArray();
+    } else {
+      rb.Null();
+    }
+    worker.ResumeInput(c);
+  }
+  return 0;
+}
+
+void UnblockOnClose(Server& server, Connection& conn) {
+  ClientState* st = conn.state_if_any();
+  if (!st || !st->block.active) return;
+  Unregister(server, conn);
+  st->block.active = false;
+}
+
+}  // namespace shoal
