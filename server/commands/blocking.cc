@@ -53,6 +53,7 @@ void Retry(Worker& worker, uint64_t conn_id, uint64_t seq, int db, const std::st
   worker.RemoveBlockDeadline(b.deadline_ms, conn_id, seq);
   b.active = false;
   c->blocked = false;
+  server.blocked_clients.fetch_sub(1, std::memory_order_relaxed);
   std::vector<std::string> args = std::move(b.args);
   std::vector<std::string_view> argv(args.begin(), args.end());
   const CommandSpec* spec = CommandTable::Get().Find(argv[0]);
@@ -103,6 +104,7 @@ void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
   if (deadline_ms) ctx.worker.AddBlockDeadline(deadline_ms, ctx.conn.id, b.seq);
   ctx.conn.blocked = true;
   ctx.blocked = true;
+  ctx.server.blocked_clients.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool TakeWaiter(Shard& shard, int db, std::string_view key, PendingWake* out) {
@@ -132,6 +134,7 @@ int64_t ExpireBlockedClients(Worker& worker, int64_t now_ms) {
     st->block.active = false;
     st->block.args.clear();
     c->blocked = false;
+    worker.server().blocked_clients.fetch_sub(1, std::memory_order_relaxed);
     resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
     if (st->block.null_array) {
       rb.NullArray();
@@ -148,6 +151,8 @@ void UnblockOnClose(Server& server, Connection& conn) {
   if (!st || !st->block.active) return;
   Unregister(server, conn);
   st->block.active = false;
+  if (conn.blocked) server.blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+  conn.blocked = false;
 }
 
 }  // namespace shoal

@@ -51,7 +51,7 @@ struct ClientState {
 };
 
 // Leaves MULTI, dropping the queued commands.
-void DiscardTransaction(ClientState& st);
+void DiscardTransaction(Connection& conn);
 // Forgets every WATCHed key of the connection (taking each key's shard lock in turn).
 void UnwatchAll(Server& server, Connection& conn);
 // Drops every channel and pattern subscription of the connection.

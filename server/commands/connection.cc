@@ -147,8 +147,8 @@ void QuitCmd(CommandContext& ctx) {
 }
 
 void ResetCmd(CommandContext& ctx) {
-  if (ClientState* st = ctx.conn.state_if_any()) {
-    DiscardTransaction(*st);
+  if (ctx.conn.has_state()) {
+    DiscardTransaction(ctx.conn);
     UnwatchAll(ctx.server, ctx.conn);
     ReleaseSubscriptions(ctx.server, ctx.conn);
   }
@@ -172,12 +172,23 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   size_t qbuf = c->qbuf_size.load(std::memory_order_relaxed);
   size_t obuf = c->obuf_size.load(std::memory_order_relaxed);
   (void)server;
+  int sub = c->sub_count.load(std::memory_order_relaxed);
+  int psub = c->psub_count.load(std::memory_order_relaxed);
+  int multi = c->multi_count.load(std::memory_order_relaxed);
+  // Redis' letters: b blocked, P subscribed, x in MULTI; N when none applies.
+  char flag_buf[4];
+  size_t nflags = 0;
+  if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';
+  if (sub + psub > 0) flag_buf[nflags++] = 'P';
+  if (multi >= 0) flag_buf[nflags++] = 'x';
+  if (nflags == 0) flag_buf[nflags++] = 'N';
+  std::string_view flags(flag_buf, nflags);
   return Cat(
       "id=", c->id, " addr=", c->addr, " laddr=", c->laddr, " fd=", c->fd, " name=", c->name,
       " age=", (now - c->created_ms) / 1000,
       " idle=", (now - c->last_interaction_ms.load(std::memory_order_relaxed)) / 1000,
-      " flags=N db=", c->db.load(std::memory_order_relaxed),
-      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
+      " flags=", flags, " db=", c->db.load(std::memory_order_relaxed),
+      " sub=", sub, " psub=", psub, " ssub=0 multi=", multi, " qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
       " obl=0 oll=0 omem=", obuf, " tot-mem=", qbuf + obuf, " events=r cmd=", cmd,
       " user=default redir=-1 resp=", c->proto.load(std::memory_order_relaxed), "\n");
 }

@@ -111,6 +111,7 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
       }
       st->queued.emplace_back(args.begin(), args.end());
       st->queued_bytes += bytes;
+      conn.multi_count.store(static_cast<int>(st->queued.size()), std::memory_order_relaxed);
       rb.Simple("QUEUED");
       return;
     }

@@ -96,6 +96,10 @@ class Registry {
     absl::ReaderMutexLock l(&mu_);
     return patterns_.size();
   }
+  size_t NumChannels() {
+    absl::ReaderMutexLock l(&mu_);
+    return channels_.size();
+  }
 
  private:
   absl::Mutex mu_;
@@ -137,6 +141,12 @@ void ReplySubscription(CommandContext& ctx, std::string_view kind, std::string_v
   ctx.rb.Integer(static_cast<int64_t>(ctx.conn.state().subscriptions()));
 }
 
+void PublishCounts(Connection& conn) {
+  ClientState& st = conn.state();
+  conn.sub_count.store(static_cast<int>(st.channels.size()), std::memory_order_relaxed);
+  conn.psub_count.store(static_cast<int>(st.patterns.size()), std::memory_order_relaxed);
+}
+
 void SubscribeGeneric(CommandContext& ctx, bool pattern) {
   ClientState& st = ctx.conn.state();
   auto& set = pattern ? st.patterns : st.channels;
@@ -145,6 +155,7 @@ void SubscribeGeneric(CommandContext& ctx, bool pattern) {
     if (set.insert(std::string(name)).second) {
       TheRegistry().Add(pattern, name, &ctx.worker, ctx.conn.id);
     }
+    PublishCounts(ctx.conn);
     ReplySubscription(ctx, pattern ? "psubscribe" : "subscribe", name, false);
   }
 }
@@ -159,6 +170,7 @@ void UnsubscribeGeneric(CommandContext& ctx, bool pattern) {
     for (const auto& name : all) {
       set.erase(name);
       TheRegistry().Remove(pattern, name, ctx.conn.id);
+      PublishCounts(ctx.conn);
       ReplySubscription(ctx, kind, name, false);
     }
     return;
@@ -169,6 +181,7 @@ void UnsubscribeGeneric(CommandContext& ctx, bool pattern) {
     if (it != set.end()) {
       set.erase(it);
       TheRegistry().Remove(pattern, name, ctx.conn.id);
+      PublishCounts(ctx.conn);
     }
     ReplySubscription(ctx, kind, name, false);
   }
@@ -318,6 +331,12 @@ void ReleaseSubscriptions(Server&, Connection& conn) {
   for (const auto& p : st->patterns) TheRegistry().Remove(true, p, conn.id);
   st->channels.clear();
   st->patterns.clear();
+  PublishCounts(conn);
+}
+
+void PubSubCounts(size_t* channels, size_t* patterns) {
+  *channels = TheRegistry().NumChannels();
+  *patterns = TheRegistry().NumPat();
 }
 
 void RegisterPubSubCommands(CommandTable& t) {

@@ -21,6 +21,8 @@ void NotifyKeyspaceEvent(CommandContext& ctx, int cls, std::string_view event,
                          std::string_view key);
 void NotifyKeyspaceEventDb(Server& server, int cls, std::string_view event, std::string_view key,
                            int db);
+// Active channels and patterns (INFO stats).
+void PubSubCounts(size_t* channels, size_t* patterns);
 // Routes expiries and new keys from the store to the notifications.
 void InstallKeyspaceNotifications(Server* server);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/commands/command.h"
+#include "server/commands/pubsub.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -86,7 +87,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     CatAppend(&out, "connected_clients:", server.connected_clients.load(),
               "\r\ncluster_connections:0\r\nmaxclients:", cfg.maxclients(),
               "\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
-              "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+              "blocked_clients:", server.blocked_clients.load(std::memory_order_relaxed),
+              "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
   }
   if (want("memory", true)) {
     Section(&out, "Memory");
@@ -128,6 +130,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     }
     // expired_active counts keys also counted in expired_keys() (both go through ExpireNow).
     expired -= t.expired_active;
+    size_t channels, patterns;
+    PubSubCounts(&channels, &patterns);
     CatAppend(&out, "total_connections_received:", server.total_connections.load(),
               "\r\ntotal_commands_processed:", t.commands,
               "\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:", t.net_in,
@@ -135,7 +139,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n",
               "rejected_connections:", server.rejected_connections.load(),
               "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", t.hits,
-              "\r\nkeyspace_misses:", t.misses, "\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
+              "\r\nkeyspace_misses:", t.misses, "\r\npubsub_channels:", channels,
+              "\r\npubsub_patterns:", patterns, "\r\n",
               "total_error_replies:0\r\n");
   }
   if (want("replication", true)) {

@@ -25,7 +25,9 @@ void UnwatchAll(Server& server, Connection& conn) {
   st->watch_dirty.store(false, std::memory_order_relaxed);
 }
 
-void DiscardTransaction(ClientState& st) {
+void DiscardTransaction(Connection& conn) {
+  ClientState& st = conn.state();
+  conn.multi_count.store(-1, std::memory_order_relaxed);
   st.in_multi = false;
   st.multi_aborted = false;
   st.queued.clear();
@@ -39,13 +41,14 @@ void MultiCmd(CommandContext& ctx) {
   ClientState& st = ctx.conn.state();
   if (st.in_multi) return ctx.Error("ERR MULTI calls can not be nested");
   st.in_multi = true;
+  ctx.conn.multi_count.store(0, std::memory_order_relaxed);
   ctx.rb.Ok();
 }
 
 void DiscardCmd(CommandContext& ctx) {
   ClientState* st = ctx.conn.state_if_any();
   if (!st || !st->in_multi) return ctx.Error("ERR DISCARD without MULTI");
-  DiscardTransaction(*st);
+  DiscardTransaction(ctx.conn);
   UnwatchAll(ctx.server, ctx.conn);
   ctx.rb.Ok();
 }
@@ -89,12 +92,12 @@ void ExecCmd(CommandContext& ctx) {
   ClientState* st = ctx.conn.state_if_any();
   if (!st || !st->in_multi) return ctx.Error("ERR EXEC without MULTI");
   if (st->multi_aborted) {
-    DiscardTransaction(*st);
+    DiscardTransaction(ctx.conn);
     UnwatchAll(ctx.server, ctx.conn);
     return ctx.Error("EXECABORT Transaction discarded because of previous errors.");
   }
   std::vector<std::vector<std::string>> queued = std::move(st->queued);
-  DiscardTransaction(*st);
+  DiscardTransaction(ctx.conn);
 
   // Resolve every command first, then hold the shards of all their keys (and of the watched keys)
   // for the whole transaction, so no other client sees it half done. A whole-keyspace command

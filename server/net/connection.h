@@ -58,7 +58,13 @@ class Connection {
   bool close_after_reply = false;
   bool closing = false;
   bool paused = false;  // input processing held back until output drains
-  bool blocked = false;  // parked by a blocking command: input is read and kept, not run
+  // Parked by a blocking command: input is read and kept, not run. Atomic: CLIENT LIST reads it.
+  std::atomic<bool> blocked{false};
+  // For CLIENT LIST: subscription counts and MULTI's queue length (-1 outside MULTI), written by
+  // the owner thread.
+  std::atomic<int> sub_count{0};
+  std::atomic<int> psub_count{0};
+  std::atomic<int> multi_count{-1};
   int64_t soft_limit_since_ms = 0;
   size_t index_in_worker = 0;
 

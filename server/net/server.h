@@ -64,6 +64,7 @@ class Server {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<int64_t> connected_clients{0};
+  std::atomic<int64_t> blocked_clients{0};
   std::atomic<int64_t> lastsave_sec{0};
 
  private:

@@ -247,3 +247,43 @@ def test_active_expiry_sends_expired_event(pair):
         cli.cmd("CONFIG", "SET", "notify-keyspace-events", "")
         sub.close()
         cli.close()
+
+
+def _client_fields(conn, name):
+    """The CLIENT LIST fields of the connection called name, as a dict."""
+    for line in conn.callv("CLIENT", "LIST").decode().splitlines():
+        f = dict(kv.split("=", 1) for kv in line.split(" ") if "=" in kv)
+        if f.get("name") == name:
+            return f
+    raise AssertionError(f"{name} not in CLIENT LIST")
+
+
+def test_introspection_of_subscribers_and_transactions(pair):
+    """CLIENT LIST flags/sub/psub/multi and INFO's pubsub counts agree with Redis."""
+    pair.flushall()
+    seen = []
+    for label, srv in pair.servers:
+        sub, tx, admin = (Conn(srv.host, srv.port, label=label) for _ in range(3))
+        try:
+            sub.callv("CLIENT", "SETNAME", "sub")
+            tx.callv("CLIENT", "SETNAME", "tx")
+            sub.send("SUBSCRIBE", "c1", "c2")
+            sub.read_many(2)
+            sub.send("PSUBSCRIBE", "p*")
+            sub.read()
+            tx.callv("MULTI")
+            tx.callv("SET", "a", "1")
+            tx.callv("GET", "a")
+            fs, ft = _client_fields(admin, "sub"), _client_fields(admin, "tx")
+            info = admin.callv("INFO", "stats").decode()
+            stats = dict(l.split(":", 1) for l in info.splitlines() if ":" in l)
+            seen.append(((fs["flags"], fs["sub"], fs["psub"], fs["multi"]),
+                         (ft["flags"], ft["sub"], ft["psub"], ft["multi"]),
+                         stats["pubsub_channels"], stats["pubsub_patterns"]))
+            tx.callv("EXEC")
+            assert _client_fields(admin, "tx")["multi"] == "-1"
+        finally:
+            for c in (sub, tx, admin):
+                c.close()
+    assert seen[0] == seen[1], seen
+    assert seen[0] == (("P", "2", "1", "-1"), ("x", "0", "0", "2"), "2", "1"), seen

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark of the data types (lists, hashes, sets, sorted sets): shoal-server vs
+Debian's redis-server (persistence off), alternating A B / B A for --rounds rounds, medians and
+Shoal/Redis ratios, printed as the Markdown tables docs/benchmarks.md uses.
+
+Throughput: one `redis-benchmark -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100
+-c 50 -P 16 -r 100000 -n N --csv` run per server and round (its tests run in redis-benchmark's own
+order, so the pops find what the pushes left).
+
+Memory: on fresh processes, the RSS growth for
+  - 100,000 hashes of 10 fields (HSET user:<i> f0 <8 bytes> ... f9 <8 bytes>),
+  - one sorted set of 1,000,000 members (ZADD z <i> m:<i>),
+  - one list of 1,000,000 short elements (RPUSH l elem:<i>),
+each loaded pipelined over one connection.
+"""
+import argparse
+import csv
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+from compare import ROOT, Server, rss_bytes
+
+TESTS = "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100"
+
+
+def resp(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def load(port, commands, batch=1000):
+    """Sends commands pipelined in batches and reads (and checks) every reply."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=60)
+    f = s.makefile("rb")
+    try:
+        for i in range(0, len(commands), batch):
+            chunk = commands[i:i + batch]
+            s.sendall(b"".join(chunk))
+            for _ in chunk:
+                line = f.readline()
+                if line.startswith(b"-"):
+                    raise RuntimeError(f"load failed: {line!r}")
+    finally:
+        f.close()
+        s.close()
+
+
+def dataset(name):
+    if name == "hashes":
+        return [resp("HSET", f"user:{i}", *[x for j in range(10) for x in (f"f{j}", f"v{i % 100000:07d}")])
+                for i in range(100_000)], "100,000 hashes × 10 fields"
+    if name == "zset":
+        return [resp("ZADD", "z", *[x for j in range(i, i + 100) for x in (j, f"m:{j}")])
+                for i in range(0, 1_000_000, 100)], "1 zset × 1,000,000 members"
+    if name == "list":
+        return [resp("RPUSH", "l", *[f"elem:{j}" for j in range(i, i + 100)])
+                for i in range(0, 1_000_000, 100)], "1 list × 1,000,000 elements"
+    raise ValueError(name)
+
+
+def run_memory(kind, shoal_bin, threads, name):
+    srv = Server(kind, shoal_bin, threads)
+    try:
+        cmds, label = dataset(name)
+        time.sleep(0.3)
+        before = rss_bytes(srv.proc.pid)
+        load(srv.port, cmds)
+        time.sleep(0.5)
+        return {"bytes": rss_bytes(srv.proc.pid) - before, "label": label}
+    finally:
+        srv.stop()
+
+
+def run_throughput(srv, requests):
+    srv.cli("FLUSHALL")
+    out = subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", TESTS, "-n", str(requests),
+                          "-r", "100000", "-c", "50", "-P", "16", "--csv"],
+                         capture_output=True, text=True, timeout=1800)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    if not rows:
+        raise RuntimeError(f"redis-benchmark printed nothing: {out.stderr}")
+    return {r["test"]: {"ops": float(r["rps"]), "p99": float(r["p99_latency_ms"])} for r in rows}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--requests", type=int, default=1_000_000)
+    ap.add_argument("--threads", type=int, default=1, help="shoal --threads (default 1: the client "
+                    "needs the other core of a 2-core machine)")
+    ap.add_argument("--only", default="", help="comma list of: throughput,hashes,zset,list")
+    args = ap.parse_args()
+    shoal_bin = os.path.join(args.build, "server", "shoal-server")
+    only = set(filter(None, args.only.split(",")))
+    want = lambda x: not only or x in only
+    tput = {"shoal": [], "redis": []}
+    mem = {}
+    for rnd in range(args.rounds):
+        order = ("shoal", "redis") if rnd % 2 == 0 else ("redis", "shoal")
+        if want("throughput"):
+            for kind in order:
+                srv = Server(kind, shoal_bin, args.threads)
+                try:
+                    r = run_throughput(srv, args.requests)
+                finally:
+                    srv.stop()
+                tput[kind].append(r)
+                print(f"round {rnd + 1} {kind:5} " + " ".join(f"{t}={v['ops']:.0f}" for t, v in r.items()),
+                      file=sys.stderr)
+        for name in ("hashes", "zset", "list"):
+            if not want(name):
+                continue
+            for kind in order:
+                r = run_memory(kind, shoal_bin, args.threads, name)
+                mem.setdefault((name, kind), []).append(r)
+                print(f"round {rnd + 1} memory {name:6} {kind:5} {r['bytes'] / 1e6:.1f} MB", file=sys.stderr)
+
+    if tput["shoal"]:
+        print("| test (-P 16 -c 50 -r 100000) | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms | Redis p99 ms |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for test in tput["shoal"][0]:
+            so = statistics.median(r[test]["ops"] for r in tput["shoal"])
+            ro = statistics.median(r[test]["ops"] for r in tput["redis"])
+            sp = statistics.median(r[test]["p99"] for r in tput["shoal"])
+            rp = statistics.median(r[test]["p99"] for r in tput["redis"])
+            print(f"| {test} | {so:.0f} | {ro:.0f} | {so / ro:.2f} | {sp:.3f} | {rp:.3f} |")
+    if mem:
+        print("\n| memory (RSS growth) | Shoal MB | Redis MB | ratio |")
+        print("|---|---:|---:|---:|")
+        for name in ("hashes", "zset", "list"):
+            if (name, "shoal") not in mem:
+                continue
+            s = statistics.median(r["bytes"] for r in mem[(name, "shoal")])
+            r_ = statistics.median(r["bytes"] for r in mem[(name, "redis")])
+            print(f"| {mem[(name, 'shoal')][0]['label']} | {s / 1e6:.1f} | {r_ / 1e6:.1f} | {s / r_:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
