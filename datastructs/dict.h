@@ -188,6 +188,10 @@ class Dict {
   size_t size() const { return used_[0] + used_[1]; }
   bool empty() const { return size() == 0; }
   bool rehashing() const { return tables_[1] != nullptr; }
+  // The first table's bucket array and index mask, for a caller that prefetches a key's bucket
+  // ahead of the lookup (during a rehash, keys not yet moved are there).
+  Node* const* bucket_array() const { return tables_[0]; }
+  uint64_t bucket_mask() const { return buckets_[0] ? buckets_[0] - 1 : 0; }
   size_t bucket_count() const { return buckets_[0] + buckets_[1]; }
   size_t MemoryUsage() const { return bucket_count() * sizeof(Node*); }
   double max_load_factor() const { return max_load_factor_; }

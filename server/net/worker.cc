@@ -332,32 +332,80 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   size_t pos = 0;
   size_t pause_at = PauseThreshold();
   uint64_t max_bulk = server_->config().proto_max_bulk_len();
+  Store& store = server_->store();
   while (pos < data.size() && !c->close_after_reply && !c->closing && !c->blocked) {
-    if (c->pending_output() > pause_at) {
-      c->paused = true;
-      break;
+    // 1. Parse ahead up to kParseAhead complete commands (argument views into data).
+    ahead_args_.clear();
+    ahead_.clear();
+    size_t scan = pos;
+    bool error = false, need_more = false;
+    while (ahead_.size() < kParseAhead && scan < data.size()) {
+      // AUTH changes the limits of what follows, so an unauthenticated client is parsed one
+      // command at a time.
+      resp::ParserLimits lim;
+      lim.max_bulk_len = max_bulk;
+      lim.authenticated = c->authenticated;
+      c->parser.set_limits(lim);
+      auto r = c->parser.Parse(data.substr(scan));
+      if (r == resp::ParseResult::kNeedMore) {
+        need_more = true;
+        break;
+      }
+      if (r == resp::ParseResult::kError) {
+        error = true;
+        break;
+      }
+      auto args = c->parser.args();
+      scan += c->parser.consumed();
+      ahead_.push_back({static_cast<uint32_t>(ahead_args_.size()),
+                        static_cast<uint32_t>(args.size()), scan});
+      ahead_args_.insert(ahead_args_.end(), args.begin(), args.end());
+      // Unescaped inline arguments live in the parser's scratch space, which the next Parse
+      // reuses: such a command ends the batch.
+      bool in_data = true;
+      for (auto a : args) {
+        if (a.data() < data.data() || a.data() > data.data() + data.size()) in_data = false;
+      }
+      if (!in_data || !c->authenticated) break;
     }
-    // AUTH can change within a batch, so the limits are refreshed per command (cheap stores).
-    resp::ParserLimits lim;
-    lim.max_bulk_len = max_bulk;
-    lim.authenticated = c->authenticated;
-    c->parser.set_limits(lim);
-    auto r = c->parser.Parse(data.substr(pos));
-    if (r == resp::ParseResult::kNeedMore) break;
-    if (r == resp::ParseResult::kError) {
+    // 2. Start the cache misses of every command's key (the first argument, where most commands
+    // keep it) before running any: the lookups then overlap instead of queueing.
+    if (ahead_.size() > 1) {
+      int db = c->db.load(std::memory_order_relaxed);
+      for (const auto& cmd : ahead_) {
+        if (cmd.argc < 2) continue;
+        std::string_view key = ahead_args_[cmd.first + 1];
+        store.shard(store.ShardOf(key)).db(db).PrefetchBucket(key);
+      }
+    }
+    // 3. Run them in order, stopping where the client must wait (paused, blocked, closing).
+    for (const auto& cmd : ahead_) {
+      if (c->close_after_reply || c->closing || c->blocked || c->pending_output() > pause_at) {
+        if (c->pending_output() > pause_at) c->paused = true;
+        // What was parsed beyond here is parsed again later.
+        c->parser.Reset();
+        return pos;
+      }
+      if (cmd.argc) {
+        Dispatch(*c, *this, std::span<const std::string_view>(&ahead_args_[cmd.first], cmd.argc));
+      }
+      pos = cmd.end;
+    }
+    if (error) {
+      if (c->close_after_reply || c->closing || c->blocked) {
+        c->parser.Reset();
+        return pos;
+      }
       resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
       rb.Error(c->parser.error());
       spdlog::debug("protocol error from client id={} addr={}: {}", c->id, c->addr,
                     c->parser.error());
       c->close_after_reply = true;
       c->parser.Reset();
-      pos = data.size();
-      break;
+      return data.size();
     }
-    auto args = c->parser.args();
-    size_t consumed = c->parser.consumed();
-    if (!args.empty()) Dispatch(*c, *this, args);
-    pos += consumed;
+    // A partial command is left: the parser keeps its progress for the next read.
+    if (need_more) break;
   }
   return pos;
 }

@@ -43,6 +43,18 @@ void UpdateLruClock() {
 
 DbTable::~DbTable() { Clear(); }
 
+DbTable& DbTable::operator=(DbTable&& o) noexcept {
+  table_ = std::move(o.table_);
+  volatile_keys_ = o.volatile_keys_;
+  expired_keys_ = o.expired_keys_;
+  expire_cursor_ = o.expire_cursor_;
+  index_ = o.index_;
+  o.volatile_keys_ = 0;
+  o.RefreshHint();
+  RefreshHint();
+  return *this;
+}
+
 void DbTable::ExpireNow(std::string_view key) {
   Entry* e = table_.Remove(key);
   if (e) {
@@ -55,6 +67,7 @@ void DbTable::ExpireNow(std::string_view key) {
 
 Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
   Entry* e = table_.Find(key);
+  RefreshHint();
   if (e && e->has_expire() && e->expire_at() <= now_ms) {
     ExpireNow(key);
     return nullptr;
@@ -64,6 +77,7 @@ Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
 
 Entry** DbTable::FindLink(std::string_view key, int64_t now_ms) {
   Entry** link = table_.FindLink(key);
+  RefreshHint();
   if (link && (*link)->has_expire() && (*link)->expire_at() <= now_ms) {
     ExpireNow(key);
     return nullptr;
@@ -74,6 +88,7 @@ Entry** DbTable::FindLink(std::string_view key, int64_t now_ms) {
 void DbTable::Insert(Entry* e) {
   Account(e, +1);
   table_.Insert(e);
+  RefreshHint();
   if (g_added_hook) g_added_hook(index_, e->key());
 }
 
@@ -111,12 +126,14 @@ Entry* DbTable::Detach(std::string_view key, int64_t now_ms) {
 void DbTable::Clear() {
   table_.Clear([](Entry* e) { Entry::Free(e); });
   volatile_keys_ = 0;
+  RefreshHint();
 }
 
 KeyTable DbTable::TakeTable() {
   KeyTable t = std::move(table_);
   table_ = KeyTable();
   volatile_keys_ = 0;
+  RefreshHint();
   return t;
 }
 

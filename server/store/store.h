@@ -41,9 +41,17 @@ void SetKeyEventHooks(KeyEventHook expired, KeyEventHook added);
 class DbTable {
  public:
   DbTable() = default;
-  DbTable(DbTable&&) noexcept = default;
-  DbTable& operator=(DbTable&&) noexcept = default;
+  DbTable(DbTable&& o) noexcept { *this = std::move(o); }
+  DbTable& operator=(DbTable&& o) noexcept;
   ~DbTable();
+
+  // Starts loading key's bucket into the cache, without the shard lock: the worker calls it for
+  // every command of a pipelined batch before running them, so their cache misses overlap. It
+  // reads a hint (relaxed atomics) that may be stale; a prefetch of a stale address is harmless.
+  void PrefetchBucket(std::string_view key) const {
+    Entry* const* base = hint_base_.load(std::memory_order_relaxed);
+    if (base) __builtin_prefetch(base + (HashBytes(key) & hint_mask_.load(std::memory_order_relaxed)));
+  }
 
   // Looks a key up, deleting it first if its deadline has passed (lazy expiry): an expired key is
   // never visible.
@@ -80,12 +88,23 @@ class DbTable {
     if (e->has_expire()) volatile_keys_ += sign;
   }
   void ExpireNow(std::string_view key);
+  // Publishes the table's current bucket array for PrefetchBucket (after operations that may
+  // have resized it).
+  void RefreshHint() {
+    Entry* const* base = table_.bucket_array();
+    if (base != hint_base_.load(std::memory_order_relaxed)) {
+      hint_mask_.store(table_.bucket_mask(), std::memory_order_relaxed);
+      hint_base_.store(base, std::memory_order_relaxed);
+    }
+  }
 
   KeyTable table_;
   size_t volatile_keys_ = 0;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
   int index_ = 0;
+  std::atomic<Entry* const*> hint_base_{nullptr};
+  std::atomic<uint64_t> hint_mask_{0};
 };
 
 // The clients WATCHing keys of one shard: for each (db, key), the dirty flags of the watching
