@@ -80,7 +80,7 @@ TEST(QuicklistTest, Empty) {
 TEST(QuicklistTest, PushPopBothEnds) {
   Quicklist ql(4);
   for (int i = 0; i < 10; ++i) ql.PushBack(std::to_string(i));
-  for (int i = 1; i <= 3; ++i) ql.PushFront("-" + std::string(i, 'x'));
+  for (int i = 1; i <= 3; ++i) ql.PushFront(std::string("-").append(std::string(i, 'x')));
   ExpectContents(ql, {"-xxx", "-xx", "-x", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
   EXPECT_GE(ql.node_count(), 4u);
   std::string got;
@@ -99,8 +99,8 @@ TEST(QuicklistTest, IndexFromBothEnds) {
   Quicklist ql(3);
   std::deque<std::string> m;
   for (int i = 0; i < 50; ++i) {
-    ql.PushBack("v" + std::to_string(i));
-    m.push_back("v" + std::to_string(i));
+    ql.PushBack(std::string("v").append(std::to_string(i)));
+    m.push_back(std::string("v").append(std::to_string(i)));
   }
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(Str(ql.Get(ql.At(i))), m[i]);
@@ -222,7 +222,8 @@ TEST(QuicklistTest, EraseRangeAndClone) {
 
 TEST(QuicklistTest, MillionShortElementsAreCompact) {
   Quicklist ql(-2);
-  for (int i = 0; i < 1000000; ++i) ql.PushBack("elem:" + std::to_string(100000 + i % 900000));
+  for (int i = 0; i < 1000000; ++i)
+    ql.PushBack(std::string("elem:").append(std::to_string(100000 + i % 900000)));
   // 11-byte strings take 13 bytes per entry; nodes add well under 1%.
   EXPECT_LT(ql.MemoryUsage(), size_t{13} * 1000000 * 101 / 100);
 }
@@ -236,7 +237,7 @@ std::string RandomValue(std::mt19937_64& rng) {
     case 2:
       return std::string(rng() % 3000, 'z');
     default:
-      return "s" + std::to_string(rng() % 20);
+      return std::string("s").append(std::to_string(rng() % 20));
   }
 }
 
