@@ -210,8 +210,6 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
     std::unique_ptr<ZSetValue> fresh = NewZSet(pairs, max_len);
     z = fresh.get();
     db.Insert(NewCollectionEntry(key, std::move(fresh), kNoExpire));
-  } else {
-    z->ConvertIfExceeds(0, max_len);
   }
   for (size_t i = 0; i < pairs; ++i) {
     double new_score = 0;

@@ -106,8 +106,6 @@ void ZSetValue::ConvertIfExceeds(size_t extra, size_t max_len) {
   }
 }
 
-void ZSetValue::PackIfFits(size_t) {}
-
 void ZSetValue::ConvertToIndex() {
   auto index = std::make_unique<ZSetIndex>();
   if (packed_) {

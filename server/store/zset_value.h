@@ -54,10 +54,9 @@ class ZSetValue : public CollectionValue {
   bool is_packed() const { return index_ == nullptr; }
 
   // Converts to the full encoding now if `extra` more members, or a member of max_len bytes,
-  // would not fit the packed limits.
+  // would not fit the packed limits. (Redis converts only when an insertion needs it, never on
+  // the sizes a command merely mentions.)
   void ConvertIfExceeds(size_t extra, size_t max_len);
-  // Back to the packed encoding when small enough (the result of a set operation, as Redis does).
-  void PackIfFits(size_t max_len);
 
   bool Score(std::string_view member, double* score);
   // ZADD semantics for one element (flags from AddFlag); *new_score receives the resulting score
