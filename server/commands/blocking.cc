@@ -7,6 +7,7 @@
 
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/keyspace_ops.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -58,8 +59,10 @@ void Retry(Worker& worker, uint64_t conn_id, uint64_t seq, int db, const std::st
   std::vector<std::string_view> argv(args.begin(), args.end());
   const CommandSpec* spec = CommandTable::Get().Find(argv[0]);
   b.retrying = true;
+  b.woken_key = key;
   RunCommand(*c, worker, spec, argv, /*locks_held=*/false, /*all_locked=*/false);
   b.retrying = false;
+  b.woken_key.clear();
   if (!c->blocked) worker.ResumeInput(c);
 }
 
@@ -67,21 +70,20 @@ void Retry(Worker& worker, uint64_t conn_id, uint64_t seq, int db, const std::st
 
 bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadline_ms) {
   long double secs;
-  if (!ParseLongDouble(arg, &secs) || std::isnan(secs) || std::isinf(secs)) {
+  if (!ParseLongDouble(arg, &secs) || std::isnan(secs)) {
     ctx.Error("ERR timeout is not a float or out of range");
     return false;
   }
-  if (secs < 0) {
+  // Redis converts seconds * 1000 to a 64-bit integer, truncating; infinities and values past
+  // the range come out negative there, so they get the same error.
+  long double ms = secs * 1000.0L;
+  if (secs < 0 || !(ms < 9223372036854775807.0L)) {
     ctx.Error("ERR timeout is negative");
     return false;
   }
-  long double ms = secs * 1000.0L;
-  if (ms > static_cast<long double>(INT64_MAX / 2)) {
-    ctx.Error("ERR timeout is out of range");
-    return false;
-  }
-  int64_t t = static_cast<int64_t>(std::ceil(ms));
-  *deadline_ms = t == 0 ? 0 : ctx.now_ms + t;
+  int64_t t = static_cast<int64_t>(ms);
+  // 0 waits forever, and so does a deadline beyond what the clock can reach.
+  *deadline_ms = (t == 0 || t > INT64_MAX - ctx.now_ms) ? 0 : ctx.now_ms + t;
   return true;
 }
 
@@ -90,6 +92,8 @@ void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
   ClientState& st = ctx.conn.state();
   ClientState::Block& b = st.block;
   bool front = b.retrying;
+  // A client that keeps waiting after a wake-up keeps its original deadline.
+  if (front) deadline_ms = b.deadline_ms;
   b.active = true;
   b.null_array = null_array;
   ++b.seq;
@@ -105,6 +109,14 @@ void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
   ctx.conn.blocked = true;
   ctx.blocked = true;
   ctx.server.blocked_clients.fetch_add(1, std::memory_order_relaxed);
+}
+
+Woken CheckWoken(CommandContext& ctx, ObjType type, std::string_view* key) {
+  ClientState* st = ctx.conn.state_if_any();
+  if (!st || !st->block.retrying || st->block.woken_key.empty()) return Woken::kNo;
+  *key = st->block.woken_key;
+  Entry* e = ctx.Db(*key).Find(*key, ctx.now_ms);
+  return e && e->obj_type() == type ? Woken::kReady : Woken::kNotReady;
 }
 
 bool TakeWaiter(Shard& shard, int db, std::string_view key, PendingWake* out) {

@@ -13,6 +13,8 @@
 #include <span>
 #include <string_view>
 
+#include "server/store/value.h"
+
 namespace shoal {
 
 class Connection;
@@ -29,6 +31,11 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadl
 // what a timeout answers. Inside EXEC the caller must answer at once instead (ctx.in_exec).
 void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
                  int64_t deadline_ms, bool null_array);
+
+// On the retry after a wake-up Redis serves the client from the key that was written, and only
+// if it now holds the command's type; otherwise the client keeps waiting. kReady gives that key.
+enum class Woken { kNo, kReady, kNotReady };
+Woken CheckWoken(CommandContext& ctx, ObjType type, std::string_view* key);
 
 // After a write to key (its shard lock held): takes the first waiter, if any, to wake once the
 // locks are released. Returns false when nobody waits.

@@ -40,6 +40,7 @@ struct ClientState {
     int64_t deadline_ms = 0;  // 0: no timeout
     std::vector<std::string> args;
     std::vector<std::string> keys;
+    std::string woken_key;  // during a retry: the key whose write woke the client
   };
   Block block;
 

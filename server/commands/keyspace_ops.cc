@@ -200,6 +200,26 @@ void ReplyScanCursor(CommandContext& ctx, uint64_t cursor) {
   }
 }
 
+namespace {
+void NumkeysKeys(std::span<const std::string_view> args, size_t at, KeyPositions* out) {
+  int64_t n;
+  if (at >= args.size() || !ParseInt64(args[at], &n) || n <= 0) return;
+  if (static_cast<uint64_t>(n) > args.size() - at - 1) return;
+  for (size_t i = at + 1; i <= at + static_cast<size_t>(n); ++i) out->push_back(static_cast<int>(i));
+}
+}  // namespace
+
+void KeysNumkeysAt1(std::span<const std::string_view> args, KeyPositions* out) {
+  NumkeysKeys(args, 1, out);
+}
+void KeysNumkeysAt2(std::span<const std::string_view> args, KeyPositions* out) {
+  NumkeysKeys(args, 2, out);
+}
+void KeysDestNumkeysAt2(std::span<const std::string_view> args, KeyPositions* out) {
+  if (args.size() > 1) out->push_back(1);
+  NumkeysKeys(args, 2, out);
+}
+
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
   Entry* e = db.Find(key, now_ms);
   if (!e || e->obj_type() == ObjType::kString || CollectionOf(e)->Length() != 0) return false;

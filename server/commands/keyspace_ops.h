@@ -52,6 +52,13 @@ bool ParseScanOption(CommandContext& ctx, std::string_view name, std::string_vie
 // The cursor element of a SCAN-family reply (a bulk string, as Redis sends it).
 void ReplyScanCursor(CommandContext& ctx, uint64_t cursor);
 
+// Key positions of numkeys-style commands (CommandSpec::keys): "numkeys key..." with the count at
+// args[1] (LMPOP, ZMPOP, ZUNION, SINTERCARD...) or args[2] (BLMPOP/BZMPOP after the timeout), and
+// "dest numkeys key..." (ZUNIONSTORE...). A bad count yields no keys (the handler reports it).
+void KeysNumkeysAt1(std::span<const std::string_view> args, KeyPositions* out);
+void KeysNumkeysAt2(std::span<const std::string_view> args, KeyPositions* out);
+void KeysDestNumkeysAt2(std::span<const std::string_view> args, KeyPositions* out);
+
 // --- Collection lookups for the list, hash, set and sorted-set families ---
 // On a key of another type these reply WRONGTYPE themselves and return false; the caller returns.
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/blocking.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/list_ops.h"
@@ -281,32 +282,117 @@ void RPopLPushCmd(CommandContext& ctx) { MoveGeneric(ctx, ListEnd::kRight, ListE
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. Its keys depend on numkeys, which the
 // table's first/last/step cannot express: it locks its own shards once the arguments parse.
-void LMPopCmd(CommandContext& ctx) {
+// "numkeys key... LEFT|RIGHT [COUNT n]" from args[at] on (LMPOP: at 1, BLMPOP: at 2).
+bool ParseMPop(CommandContext& ctx, size_t at, std::span<const std::string_view>* keys,
+               ListEnd* end, int64_t* count) {
   auto& a = ctx.args;
   int64_t numkeys;
-  if (!ParseLongIn(ctx, a[1], 1, INT64_MAX, "ERR numkeys should be greater than 0", &numkeys)) {
-    return;
+  if (!ParseLongIn(ctx, a[at], 1, INT64_MAX, "ERR numkeys should be greater than 0", &numkeys)) {
+    return false;
   }
-  if (numkeys >= static_cast<int64_t>(a.size()) - 2) return ctx.Error(kErrSyntax);
-  size_t where_idx = 2 + static_cast<size_t>(numkeys);
-  ListEnd end;
-  if (!ParseListEnd(a[where_idx], &end)) return ctx.Error(kErrSyntax);
-  int64_t count = -1;
+  if (numkeys >= static_cast<int64_t>(a.size() - at) - 1) {
+    ctx.Error(kErrSyntax);
+    return false;
+  }
+  size_t where_idx = at + 1 + static_cast<size_t>(numkeys);
+  if (!ParseListEnd(a[where_idx], end)) {
+    ctx.Error(kErrSyntax);
+    return false;
+  }
+  *count = -1;
   for (size_t i = where_idx + 1; i < a.size(); ++i) {
-    if (count == -1 && EqualsLower(a[i], "count") && i + 1 < a.size()) {
-      if (!ParseLongIn(ctx, a[++i], 1, INT64_MAX, "ERR count should be greater than 0", &count)) {
-        return;
+    if (*count == -1 && EqualsLower(a[i], "count") && i + 1 < a.size()) {
+      if (!ParseLongIn(ctx, a[++i], 1, INT64_MAX, "ERR count should be greater than 0", count)) {
+        return false;
       }
     } else {
-      return ctx.Error(kErrSyntax);
+      ctx.Error(kErrSyntax);
+      return false;
     }
   }
-  if (count == -1) count = 1;
-  auto keys = a.subspan(2, static_cast<size_t>(numkeys));
-  ShardLockSet locks;
-  for (auto k : keys) locks.Add(ctx.store.ShardOf(k));
-  locks.Acquire(ctx.store);
+  if (*count == -1) *count = 1;
+  *keys = a.subspan(at + 1, static_cast<size_t>(numkeys));
+  return true;
+}
+
+void LMPopCmd(CommandContext& ctx) {
+  std::span<const std::string_view> keys;
+  ListEnd end;
+  int64_t count;
+  if (!ParseMPop(ctx, 1, &keys, &end, &count)) return;
   if (ListMultiPop(ctx, keys, end, count) == ListOpResult::kEmpty) ctx.rb.NullArray();
+}
+
+// ---------------------------------------------------------------- blocking variants
+// Each tries the non-blocking operation first; with nothing to take it parks the client (see
+// blocking.h), which re-runs the command when a key is written. Inside MULTI they answer at once.
+
+void BPopGeneric(CommandContext& ctx, ListEnd end) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.args.back(), &deadline)) return;
+  auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
+  std::string_view woken;
+  switch (CheckWoken(ctx, ObjType::kList, &woken)) {
+    case Woken::kReady:
+      ListPop(ctx, woken, end, 1, PopReply::kKeyAndElement);
+      return;
+    case Woken::kNotReady:
+      return BlockClient(ctx, keys, deadline, /*null_array=*/true);
+    case Woken::kNo:
+      break;
+  }
+  for (auto key : keys) {
+    if (ListPop(ctx, key, end, 1, PopReply::kKeyAndElement) != ListOpResult::kEmpty) return;
+  }
+  if (ctx.in_exec) return ctx.rb.NullArray();
+  BlockClient(ctx, keys, deadline, /*null_array=*/true);
+}
+void BLPopCmd(CommandContext& ctx) { BPopGeneric(ctx, ListEnd::kLeft); }
+void BRPopCmd(CommandContext& ctx) { BPopGeneric(ctx, ListEnd::kRight); }
+
+void BMoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, std::string_view timeout) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, timeout, &deadline)) return;
+  std::string_view woken;
+  if (CheckWoken(ctx, ObjType::kList, &woken) == Woken::kNotReady) {
+    return BlockClient(ctx, ctx.args.subspan(1, 1), deadline, /*null_array=*/true);
+  }
+  if (ListMove(ctx, ctx.args[1], ctx.args[2], from, to) != ListOpResult::kEmpty) return;
+  if (ctx.in_exec) return ctx.rb.Null();
+  // Only the source can make the command succeed; a timeout answers a null array, as in Redis.
+  BlockClient(ctx, ctx.args.subspan(1, 1), deadline, /*null_array=*/true);
+}
+void BLMoveCmd(CommandContext& ctx) {
+  ListEnd from, to;
+  if (!ParseListEnd(ctx.args[3], &from) || !ParseListEnd(ctx.args[4], &to)) {
+    return ctx.Error(kErrSyntax);
+  }
+  BMoveGeneric(ctx, from, to, ctx.args[5]);
+}
+void BRPopLPushCmd(CommandContext& ctx) {
+  BMoveGeneric(ctx, ListEnd::kRight, ListEnd::kLeft, ctx.args[3]);
+}
+
+void BLMPopCmd(CommandContext& ctx) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
+  std::span<const std::string_view> keys;
+  ListEnd end;
+  int64_t count;
+  if (!ParseMPop(ctx, 2, &keys, &end, &count)) return;
+  std::string_view woken;
+  switch (CheckWoken(ctx, ObjType::kList, &woken)) {
+    case Woken::kReady:
+      ListMultiPop(ctx, std::span<const std::string_view>(&woken, 1), end, count);
+      return;
+    case Woken::kNotReady:
+      return BlockClient(ctx, keys, deadline, /*null_array=*/true);
+    case Woken::kNo:
+      break;
+  }
+  if (ListMultiPop(ctx, keys, end, count) != ListOpResult::kEmpty) return;
+  if (ctx.in_exec) return ctx.rb.NullArray();
+  BlockClient(ctx, keys, deadline, /*null_array=*/true);
 }
 
 }  // namespace
@@ -389,6 +475,7 @@ void RegisterListCommands(CommandTable& t) {
   constexpr uint32_t R = kCmdReadonly;
   constexpr uint32_t F = kCmdFast;
   constexpr uint32_t D = kCmdWrite;  // writes that only remove
+  constexpr uint32_t B = kCmdBlocking;
   t.Add({"lpush", -3, W | F, 1, 1, 1, LPushCmd, "list", "Prepend one or multiple elements to a list", "1.0.0"});
   t.Add({"rpush", -3, W | F, 1, 1, 1, RPushCmd, "list", "Append one or multiple elements to a list", "1.0.0"});
   t.Add({"lpushx", -3, W | F, 1, 1, 1, LPushXCmd, "list", "Prepend an element to a list, only if the list exists", "2.2.0"});
@@ -405,7 +492,12 @@ void RegisterListCommands(CommandTable& t) {
   t.Add({"lpos", -3, R, 1, 1, 1, LPosCmd, "list", "Return the index of matching elements on a list", "6.0.6"});
   t.Add({"lmove", 5, W, 1, 2, 1, LMoveCmd, "list", "Pop an element from a list, push it to another list and return it", "6.2.0"});
   t.Add({"rpoplpush", 3, W, 1, 2, 1, RPopLPushCmd, "list", "Remove the last element in a list, prepend it to another list and return it", "1.2.0"});
-  t.Add({"lmpop", -4, D | kCmdSelfLocking, 0, 0, 0, LMPopCmd, "list", "Pop elements from a list", "7.0.0"});
+  t.Add({"lmpop", -4, D, 0, 0, 0, LMPopCmd, "list", "Pop elements from a list", "7.0.0", {}, KeysNumkeysAt1});
+  t.Add({"blpop", -3, D | B, 1, -2, 1, BLPopCmd, "list", "Remove and get the first element in a list, or block until one is available", "2.0.0"});
+  t.Add({"brpop", -3, D | B, 1, -2, 1, BRPopCmd, "list", "Remove and get the last element in a list, or block until one is available", "2.0.0"});
+  t.Add({"blmove", 6, W | D | B, 1, 2, 1, BLMoveCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0"});
+  t.Add({"brpoplpush", 4, W | D | B, 1, 2, 1, BRPopLPushCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0"});
+  t.Add({"blmpop", -5, D | B, 0, 0, 0, BLMPopCmd, "list", "Pop elements from a list, or block until one is available", "7.0.0", {}, KeysNumkeysAt2});
 }
 // clang-format on
 

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "server/commands/blocking.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/zset_ops.h"
@@ -526,30 +527,61 @@ void ZPopMinMax(CommandContext& ctx, bool max) {
   ZPopAndReply(ctx, ctx.Db(key), key, z, max, static_cast<size_t>(count),
                nested ? ZPopShape::kNested : ZPopShape::kFlat);
 }
+// BZPOPMIN/BZPOPMAX key [key ...] timeout: the first non-empty sorted set, or park the client
+// (see blocking.h); inside MULTI a null array at once.
+void BZPopMinMax(CommandContext& ctx, bool max) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.args.back(), &deadline)) return;
+  auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
+  std::string_view woken;
+  switch (CheckWoken(ctx, ObjType::kZSet, &woken)) {
+    case Woken::kReady:
+      keys = std::span<const std::string_view>(&woken, 1);
+      break;
+    case Woken::kNotReady:
+      return BlockClient(ctx, keys, deadline, /*null_array=*/true);
+    case Woken::kNo:
+      break;
+  }
+  for (std::string_view key : keys) {
+    ZSetValue* z;
+    if (!FindZSet(ctx, key, &z)) return;
+    if (z == nullptr) continue;
+    ZPopAndReply(ctx, ctx.Db(key), key, z, max, 1, ZPopShape::kKeyFlat);
+    return;
+  }
+  if (ctx.in_exec) return ctx.rb.NullArray();
+  BlockClient(ctx, keys, deadline, /*null_array=*/true);
+}
+void BZPopMinCmd(CommandContext& ctx) { BZPopMinMax(ctx, false); }
+void BZPopMaxCmd(CommandContext& ctx) { BZPopMinMax(ctx, true); }
+
 void ZPopMinCmd(CommandContext& ctx) { ZPopMinMax(ctx, false); }
 void ZPopMaxCmd(CommandContext& ctx) { ZPopMinMax(ctx, true); }
 
-void LockKeys(CommandContext& ctx, ShardLockSet& locks, std::span<const std::string_view> keys) {
-  for (std::string_view k : keys) locks.Add(ctx.store.ShardOf(k));
-  locks.Acquire(ctx.store);
-}
-
-void ZMPopCmd(CommandContext& ctx) {
+// ZMPOP's and BZMPOP's "numkeys key... MIN|MAX [COUNT n]" from args[at] on, then the pop.
+// Returns false when nothing was written (every key empty), so the caller answers or blocks.
+bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_view>* keys_out,
+                  bool blocking = false) {
   const auto& a = ctx.args;
   int64_t numkeys;
-  if (!ParseLongInRange(ctx, a[1], 1, INT64_MAX, "ERR numkeys should be greater than 0",
+  if (!ParseLongInRange(ctx, a[at], 1, INT64_MAX, "ERR numkeys should be greater than 0",
                         &numkeys)) {
-    return;
+    return true;
   }
-  if (static_cast<uint64_t>(numkeys) >= a.size() - 2) return ctx.Error(kErrSyntax);
-  const size_t where_idx = 2 + static_cast<size_t>(numkeys);
+  if (static_cast<uint64_t>(numkeys) >= a.size() - at - 1) {
+    ctx.Error(kErrSyntax);
+    return true;
+  }
+  const size_t where_idx = at + 1 + static_cast<size_t>(numkeys);
   bool max;
   if (EqualsLower(a[where_idx], "min")) {
     max = false;
   } else if (EqualsLower(a[where_idx], "max")) {
     max = true;
   } else {
-    return ctx.Error(kErrSyntax);
+    ctx.Error(kErrSyntax);
+    return true;
   }
   int64_t count = -1;
   for (size_t j = where_idx + 1; j < a.size(); ++j) {
@@ -558,24 +590,50 @@ void ZMPopCmd(CommandContext& ctx) {
       ++j;
       if (!ParseLongInRange(ctx, a[j], 1, INT64_MAX, "ERR count should be greater than 0",
                             &count)) {
-        return;
+        return true;
       }
     } else {
-      return ctx.Error(kErrSyntax);
+      ctx.Error(kErrSyntax);
+      return true;
     }
   }
   if (count == -1) count = 1;
-  std::span<const std::string_view> keys = a.subspan(2, static_cast<size_t>(numkeys));
-  ShardLockSet locks;
-  LockKeys(ctx, locks, keys);
+  std::span<const std::string_view> keys = a.subspan(at + 1, static_cast<size_t>(numkeys));
+  *keys_out = keys;
+  if (blocking) {
+    std::string_view woken;
+    switch (CheckWoken(ctx, ObjType::kZSet, &woken)) {
+      case Woken::kReady:
+        keys = std::span<const std::string_view>(&woken, 1);
+        break;
+      case Woken::kNotReady:
+        return false;
+      case Woken::kNo:
+        break;
+    }
+  }
   for (std::string_view key : keys) {
     ZSetValue* z;
-    if (!FindZSet(ctx, key, &z)) return;
+    if (!FindZSet(ctx, key, &z)) return true;
     if (z == nullptr) continue;
     ZPopAndReply(ctx, ctx.Db(key), key, z, max, static_cast<size_t>(count), ZPopShape::kKeyNested);
-    return;
+    return true;
   }
-  ctx.rb.NullArray();
+  return false;
+}
+
+void ZMPopCmd(CommandContext& ctx) {
+  std::span<const std::string_view> keys;
+  if (!ZMPopGeneric(ctx, 1, &keys)) ctx.rb.NullArray();
+}
+
+void BZMPopCmd(CommandContext& ctx) {
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
+  std::span<const std::string_view> keys;
+  if (ZMPopGeneric(ctx, 2, &keys, /*blocking=*/true)) return;
+  if (ctx.in_exec) return ctx.rb.NullArray();
+  BlockClient(ctx, keys, deadline, /*null_array=*/true);
 }
 
 // ---------------------------------------------------------------- ZUNION / ZINTER / ZDIFF
@@ -642,9 +700,6 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
   if (static_cast<uint64_t>(setnum) > a.size() - (numkeys_idx + 1)) return ctx.Error(kErrSyntax);
   const size_t n = static_cast<size_t>(setnum);
   std::span<const std::string_view> keys = a.subspan(numkeys_idx + 1, n);
-  ShardLockSet locks;
-  if (!dst.empty()) locks.Add(ctx.store.ShardOf(dst));
-  LockKeys(ctx, locks, keys);
 
   std::vector<Source> src(n);
   for (size_t i = 0; i < n; ++i) {
@@ -935,7 +990,6 @@ void RegisterZSetCommands(CommandTable& t) {
   constexpr uint32_t R = kCmdReadonly;
   constexpr uint32_t F = kCmdFast;
   // Commands taking numkeys lock their keys themselves; the table shows Redis' key positions.
-  constexpr uint32_t S = kCmdSelfLocking;
   const std::string_view g = "sorted_set";
   t.Add({"zadd", -4, W | F, 1, 1, 1, ZAddCmd, g,
          "Add one or more members to a sorted set, or update its score if it already exists",
@@ -984,26 +1038,119 @@ void RegisterZSetCommands(CommandTable& t) {
          "Remove and return members with the lowest scores in a sorted set", "5.0.0"});
   t.Add({"zpopmax", -2, D | F, 1, 1, 1, ZPopMaxCmd, g,
          "Remove and return members with the highest scores in a sorted set", "5.0.0"});
-  t.Add({"zmpop", -4, D | S, 0, 0, 0, ZMPopCmd, g,
-         "Remove and return members with scores in a sorted set", "7.0.0"});
+  t.Add({"bzpopmin", -3, D | F | kCmdBlocking, 1, -2, 1, BZPopMinCmd, g,
+         "Remove and return the member with the lowest score from one or more sorted sets, or "
+         "block until one is available",
+         "5.0.0"});
+  t.Add({"bzpopmax", -3, D | F | kCmdBlocking, 1, -2, 1, BZPopMaxCmd, g,
+         "Remove and return the member with the highest score from one or more sorted sets, or "
+         "block until one is available",
+         "5.0.0"});
+  t.Add({"bzmpop", -5, D | kCmdBlocking, 0, 0, 0, BZMPopCmd, g,
+         "Remove and return members with scores in a sorted set or block until one is available",
+         "7.0.0", {}, KeysNumkeysAt2});
+  t.Add({"zmpop",
+         -4,
+         D,
+         0,
+         0,
+         0,
+         ZMPopCmd,
+         g,
+         "Remove and return members with scores in a sorted set",
+         "7.0.0",
+         {},
+         KeysNumkeysAt1});
   t.Add({"zremrangebyscore", 4, D, 1, 1, 1, ZRemRangeByScoreCmd, g,
          "Remove all members in a sorted set within the given scores", "1.2.0"});
   t.Add({"zremrangebyrank", 4, D, 1, 1, 1, ZRemRangeByRankCmd, g,
          "Remove all members in a sorted set within the given indexes", "2.0.0"});
   t.Add({"zremrangebylex", 4, D, 1, 1, 1, ZRemRangeByLexCmd, g,
          "Remove all members in a sorted set between the given lexicographical range", "2.8.9"});
-  t.Add({"zunionstore", -4, W | S, 1, 1, 1, ZUnionStoreCmd, g,
-         "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0"});
-  t.Add({"zinterstore", -4, W | S, 1, 1, 1, ZInterStoreCmd, g,
+  t.Add({"zunionstore",
+         -4,
+         W,
+         1,
+         1,
+         1,
+         ZUnionStoreCmd,
+         g,
+         "Add multiple sorted sets and store the resulting sorted set in a new key",
+         "2.0.0",
+         {},
+         KeysDestNumkeysAt2});
+  t.Add({"zinterstore",
+         -4,
+         W,
+         1,
+         1,
+         1,
+         ZInterStoreCmd,
+         g,
          "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-         "2.0.0"});
-  t.Add({"zdiffstore", -4, W | S, 1, 1, 1, ZDiffStoreCmd, g,
-         "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0"});
-  t.Add({"zunion", -3, R | S, 0, 0, 0, ZUnionCmd, g, "Add multiple sorted sets", "6.2.0"});
-  t.Add({"zinter", -3, R | S, 0, 0, 0, ZInterCmd, g, "Intersect multiple sorted sets", "6.2.0"});
-  t.Add({"zdiff", -3, R | S, 0, 0, 0, ZDiffCmd, g, "Subtract multiple sorted sets", "6.2.0"});
-  t.Add({"zintercard", -3, R | S, 0, 0, 0, ZInterCardCmd, g,
-         "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0"});
+         "2.0.0",
+         {},
+         KeysDestNumkeysAt2});
+  t.Add({"zdiffstore",
+         -4,
+         W,
+         1,
+         1,
+         1,
+         ZDiffStoreCmd,
+         g,
+         "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+         "6.2.0",
+         {},
+         KeysDestNumkeysAt2});
+  t.Add({"zunion",
+         -3,
+         R,
+         0,
+         0,
+         0,
+         ZUnionCmd,
+         g,
+         "Add multiple sorted sets",
+         "6.2.0",
+         {},
+         KeysNumkeysAt1});
+  t.Add({"zinter",
+         -3,
+         R,
+         0,
+         0,
+         0,
+         ZInterCmd,
+         g,
+         "Intersect multiple sorted sets",
+         "6.2.0",
+         {},
+         KeysNumkeysAt1});
+  t.Add({"zdiff",
+         -3,
+         R,
+         0,
+         0,
+         0,
+         ZDiffCmd,
+         g,
+         "Subtract multiple sorted sets",
+         "6.2.0",
+         {},
+         KeysNumkeysAt1});
+  t.Add({"zintercard",
+         -3,
+         R,
+         0,
+         0,
+         0,
+         ZInterCardCmd,
+         g,
+         "Intersect multiple sorted sets and return the cardinality of the result",
+         "7.0.0",
+         {},
+         KeysNumkeysAt1});
   t.Add({"zrandmember", -2, R, 1, 1, 1, ZRandMemberCmd, g,
          "Get one or multiple random elements from a sorted set", "6.2.0"});
   t.Add({"zscan", -3, R, 1, 1, 1, ZScanCmd, g,

@@ -81,7 +81,7 @@ TEST(ZSetIndexTest, BinaryMembers) {
 
 TEST(ZSetIndexTest, UpdateScoreInPlaceAndMoving) {
   ZSetIndex z;
-  for (int i = 0; i < 100; ++i) z.Insert(i, "m" + std::to_string(i));
+  for (int i = 0; i < 100; ++i) z.Insert(i, std::string("m").append(std::to_string(i)));
   ZSetIndex::Node* n = z.Find("m50");
   z.UpdateScore(n, 50.5);  // stays between its neighbours
   EXPECT_EQ(z.Rank(n), 50u);
@@ -96,7 +96,7 @@ TEST(ZSetIndexTest, UpdateScoreInPlaceAndMoving) {
 
 TEST(ZSetIndexTest, EraseAndEraseRange) {
   ZSetIndex z;
-  for (int i = 0; i < 1000; ++i) z.Insert(i % 10, "m" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i) z.Insert(i % 10, std::string("m").append(std::to_string(i)));
   z.Erase(z.Find("m5"));
   EXPECT_EQ(z.Find("m5"), nullptr);
   EXPECT_EQ(z.size(), 999u);
@@ -148,7 +148,7 @@ TEST(ZSetIndexTest, ScoreAndLexRanges) {
 
 TEST(ZSetIndexTest, ReverseIterationAcrossChunks) {
   ZSetIndex z;
-  for (int i = 0; i < 300; ++i) z.Insert(i, "m" + std::to_string(i));
+  for (int i = 0; i < 300; ++i) z.Insert(i, std::string("m").append(std::to_string(i)));
   std::vector<double> got;
   z.ForEachReverse(7, 250, [&](const ZSetIndex::Node* n) { got.push_back(n->score); });
   ASSERT_EQ(got.size(), 243u);
@@ -160,7 +160,7 @@ TEST(ZSetIndexTest, ReverseIterationAcrossChunks) {
 
 TEST(ZSetIndexTest, ScanVisitsEveryMember) {
   ZSetIndex z;
-  for (int i = 0; i < 5000; ++i) z.Insert(i, "m" + std::to_string(i));
+  for (int i = 0; i < 5000; ++i) z.Insert(i, std::string("m").append(std::to_string(i)));
   std::set<std::string> seen;
   uint64_t cursor = 0;
   do {
@@ -192,7 +192,7 @@ TEST(ZSetIndexTest, RandomizedAgainstModel) {
     }
   };
   for (int step = 0; step < 20000; ++step) {
-    std::string m = "m" + std::to_string(rng() % 800);
+    std::string m = std::string("m").append(std::to_string(rng() % 800));
     const int op = static_cast<int>(rng() % 10);
     ZSetIndex::Node* n = z.Find(m);
     ASSERT_EQ(n != nullptr, scores.count(m) == 1);
@@ -252,7 +252,7 @@ TEST(ZSetIndexTest, RandomizedAgainstModel) {
 
 TEST(ZSetIndexTest, ClearAndReuse) {
   ZSetIndex z;
-  for (int i = 0; i < 1000; ++i) z.Insert(i, "m" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i) z.Insert(i, std::string("m").append(std::to_string(i)));
   const size_t used = z.MemoryUsage();
   EXPECT_GT(used, 1000u * 40);
   z.Clear();
