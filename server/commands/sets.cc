@@ -19,6 +19,9 @@ constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must
 constexpr std::string_view kErrCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
+// Upper bound on |count| for negative (repeating) SRANDMEMBER counts.
+constexpr int64_t kMaxRepeatedDraws = int64_t{1} << 26;
+
 bool FindSet(CommandContext& ctx, std::string_view key, SetValue** s) {
   return FindCollection(ctx, ctx.Db(key), key, ObjType::kSet, s);
 }
@@ -147,7 +150,9 @@ void SRandMemberCmd(CommandContext& ctx) {
   }
   int64_t count;
   if (!ParseInt64(a[2], &count)) return ctx.Error(kErrNotInt);
-  if (count == INT64_MIN) return ctx.Error(kErrCountRange);
+  // Billions of repeated draws would exhaust memory building the reply: refused (a deliberate
+  // difference from Redis, which tries).
+  if (count == INT64_MIN || count < -kMaxRepeatedDraws) return ctx.Error(kErrCountRange);
   SetValue* s;
   if (!FindSet(ctx, a[1], &s)) return;
   if (s == nullptr || count == 0) return ctx.rb.EmptyArray();

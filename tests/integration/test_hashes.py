@@ -416,3 +416,16 @@ def test_randomized_against_redis(d2):
                     d.cmd("DEL", k)
                 else:
                     d.cmd("EXISTS", k)
+
+
+def test_huge_negative_count_refused_shoal(d):
+    """Redis 7.0 crashes or exhausts memory on these; Shoal refuses them (checked on Shoal alone)."""
+    from diffutil import requires_shoal
+    requires_shoal("bounded HRANDFIELD/SRANDMEMBER repetition counts")
+    d.a.callv("HSET", "h", "a", "1")
+    d.a.callv("SADD", "s", "a")
+    for args in (("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES"),
+                 ("HRANDFIELD", "h", "-100000000"), ("SRANDMEMBER", "s", "-100000000")):
+        assert isinstance(d.a.callv(*args), Err), args
+    assert len(d.a.callv("HRANDFIELD", "h", "-1000")) == 1000
+    assert d.a.callv("PING") == "PONG"
