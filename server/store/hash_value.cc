@@ -5,8 +5,8 @@ namespace shoal {
 
 std::unique_ptr<CollectionValue> HashValue::Clone() const {
   auto copy = std::make_unique<HashValue>();
-  if (map_) {
-    copy->map_ = std::make_unique<StringMap>(map_->Clone());
+  if (const StringMap* m = map()) {
+    copy->SetMap(std::make_unique<StringMap>(m->Clone()));
   } else {
     copy->lp_ = lp_.Clone();
   }
@@ -14,11 +14,12 @@ std::unique_ptr<CollectionValue> HashValue::Clone() const {
 }
 
 size_t HashValue::MemoryUsage() const {
-  return sizeof(*this) + (map_ ? sizeof(StringMap) + map_->MemoryUsage() : lp_.bytes());
+  const StringMap* m = map();
+  return sizeof(*this) + lp_.bytes() + (m ? sizeof(StringMap) + m->MemoryUsage() : 0);
 }
 
 bool HashValue::Get(std::string_view field, char* buf, std::string_view* value) const {
-  if (map_) return map_->Find(field, value);
+  if (const StringMap* m = map()) return m->Find(field, value);
   const Listpack::Pos p = FindField(field);
   if (p == Listpack::kNone) return false;
   *value = lp_.Get(lp_.Next(p)).View(buf);
@@ -26,22 +27,21 @@ bool HashValue::Get(std::string_view field, char* buf, std::string_view* value) 
 }
 
 bool HashValue::Exists(std::string_view field) const {
-  if (map_) return map_->Contains(field);
+  if (const StringMap* m = map()) return m->Contains(field);
   return FindField(field) != Listpack::kNone;
 }
 
 void HashValue::ConvertIfTooLong(size_t len) {
-  if (!map_ && static_cast<int64_t>(len) > EncodingLimits::Get(Limits().hash_max_listpack_value)) {
+  if (static_cast<int64_t>(len) > EncodingLimits::Get(Limits().hash_max_listpack_value) &&
+      is_listpack()) {
     ConvertToMap();
   }
 }
 
 bool HashValue::Set(std::string_view field, std::string_view value) {
-  if (!map_) {
-    ConvertIfTooLong(field.size());
-    ConvertIfTooLong(value.size());
-  }
-  if (map_) return map_->Set(field, value);
+  ConvertIfTooLong(field.size());
+  ConvertIfTooLong(value.size());
+  if (StringMap* m = map()) return m->Set(field, value);
   const Listpack::Pos p = FindField(field);
   if (p != Listpack::kNone) {
     lp_.Replace(lp_.Next(p), value);
@@ -57,7 +57,7 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
 }
 
 bool HashValue::Delete(std::string_view field) {
-  if (map_) return map_->Erase(field);
+  if (StringMap* m = map()) return m->Erase(field);
   const Listpack::Pos p = FindField(field);
   if (p == Listpack::kNone) return false;
   lp_.Erase(p, 2);
@@ -67,8 +67,13 @@ bool HashValue::Delete(std::string_view field) {
 void HashValue::ConvertToMap() {
   auto map = std::make_unique<StringMap>();
   ForEach([&](std::string_view k, std::string_view v) { map->Set(k, v); });
-  map_ = std::move(map);
   lp_.Clear();
+  SetMap(std::move(map));
+}
+
+void HashValue::SetMap(std::unique_ptr<StringMap> m) {
+  lp_.Clear();
+  lp_.PushBack(static_cast<int64_t>(reinterpret_cast<uintptr_t>(m.release())));
 }
 
 }  // namespace shoal
