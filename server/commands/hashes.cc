@@ -270,11 +270,12 @@ void HScanCmd(CommandContext& ctx) {
   if (h->is_listpack()) {
     cursor = h->Scan(cursor, collect);
   } else {
-    // COUNT bounds the work, as in Redis: about `count` entries, at most 10 * count buckets.
+    // COUNT bounds the work, as in Redis: until `count` reply elements (fields and values both
+    // count, as Redis counts them) or 10 * count buckets.
     int64_t iterations = 0;
     do {
       cursor = h->Scan(cursor, collect);
-    } while (cursor != 0 && static_cast<int64_t>(items.size() / 2) < count &&
+    } while (cursor != 0 && static_cast<int64_t>(items.size()) < count &&
              ++iterations < count * 10);
   }
   ctx.rb.ArrayHeader(2);
