@@ -215,7 +215,7 @@ TEST(ListpackTest, FindWithSkip) {
 
 TEST(ListpackTest, CopyMoveAppendSplit) {
   Listpack a;
-  for (int i = 0; i < 5; ++i) a.PushBack("a" + std::to_string(i));
+  for (int i = 0; i < 5; ++i) a.PushBack(std::string("a").append(std::to_string(i)));
   Listpack b = a;
   b.PushBack("extra");
   EXPECT_EQ(a.size(), 5u);
