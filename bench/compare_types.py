@@ -3,9 +3,13 @@
 Debian's redis-server (persistence off), alternating A B / B A for --rounds rounds, medians and
 Shoal/Redis ratios, printed as the Markdown tables docs/benchmarks.md uses.
 
-Throughput: one `redis-benchmark -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100
--c 50 -P 16 -r 100000 -n N --csv` run per server and round (its tests run in redis-benchmark's own
-order, so the pops find what the pushes left).
+Throughput and server CPU: for each server and round, `redis-benchmark -t <test> -c 50 -P 16
+-r 100000 -n N --csv` once per test of lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,
+in that order on the same server (so the pops find what the pushes left), recording the server's
+user+sys CPU time across each run (from /proc) divided by the requests. On a 2-core machine the
+single-threaded client saturates near 1M requests/s, so ops/s ratios there are capped by the
+client; CPU per request is what shows the server's own cost. lrange_100 runs its own LPUSH fill
+first: its CPU figure subtracts that fill at the lpush test's per-request cost.
 
 Memory: on fresh processes, the RSS growth for
   - 100,000 hashes of 10 fields (HSET user:<i> f0 <8 bytes> ... f9 <8 bytes>),
@@ -23,7 +27,7 @@ import subprocess
 import sys
 import time
 
-from compare import ROOT, Server, rss_bytes
+from compare import ROOT, Server, cpu_seconds, rss_bytes
 
 TESTS = "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100"
 
@@ -73,7 +77,7 @@ def run_memory(kind, shoal_bin, threads, name):
         time.sleep(0.3)
         before = rss_bytes(srv.proc.pid)
         load(srv.port, cmds)
-        time.sleep(0.5)
+        time.sleep(2)  # both allocators get time to return freed pages
         return {"bytes": rss_bytes(srv.proc.pid) - before, "label": label}
     finally:
         srv.stop()
@@ -81,13 +85,22 @@ def run_memory(kind, shoal_bin, threads, name):
 
 def run_throughput(srv, requests):
     srv.cli("FLUSHALL")
-    out = subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", TESTS, "-n", str(requests),
-                          "-r", "100000", "-c", "50", "-P", "16", "--csv"],
-                         capture_output=True, text=True, timeout=1800)
-    rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    if not rows:
-        raise RuntimeError(f"redis-benchmark printed nothing: {out.stderr}")
-    return {r["test"]: {"ops": float(r["rps"]), "p99": float(r["p99_latency_ms"])} for r in rows}
+    out = {}
+    for test in TESTS.split(","):
+        cpu0 = cpu_seconds(srv.proc.pid)
+        res = subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", test, "-n", str(requests),
+                              "-r", "100000", "-c", "50", "-P", "16", "--csv"],
+                             capture_output=True, text=True, timeout=1800)
+        cpu = cpu_seconds(srv.proc.pid) - cpu0
+        rows = list(csv.DictReader(io.StringIO(res.stdout)))
+        if not rows:
+            raise RuntimeError(f"redis-benchmark printed nothing: {res.stderr}")
+        row = rows[-1]
+        cpu_us = cpu * 1e6 / requests
+        if test == "lrange_100" and "lpush" in out:
+            cpu_us -= out["lpush"]["cpu_us"]  # its LPUSH fill ran the same number of requests
+        out[test] = {"ops": float(row["rps"]), "p99": float(row["p99_latency_ms"]), "cpu_us": cpu_us}
+    return out
 
 
 def main():
@@ -114,8 +127,8 @@ def main():
                 finally:
                     srv.stop()
                 tput[kind].append(r)
-                print(f"round {rnd + 1} {kind:5} " + " ".join(f"{t}={v['ops']:.0f}" for t, v in r.items()),
-                      file=sys.stderr)
+                print(f"round {rnd + 1} {kind:5} " + " ".join(f"{t}={v['ops']:.0f}/{v['cpu_us']:.2f}us"
+                                                            for t, v in r.items()), file=sys.stderr)
         for name in ("hashes", "zset", "list"):
             if not want(name):
                 continue
@@ -125,14 +138,16 @@ def main():
                 print(f"round {rnd + 1} memory {name:6} {kind:5} {r['bytes'] / 1e6:.1f} MB", file=sys.stderr)
 
     if tput["shoal"]:
-        print("| test (-P 16 -c 50 -r 100000) | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms | Redis p99 ms |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| test (-P 16 -c 50 -r 100000) | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms "
+              "| Redis p99 ms | Shoal CPU µs/req | Redis CPU µs/req | CPU ratio |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        med = lambda kind, test, f: statistics.median(r[test][f] for r in tput[kind])
         for test in tput["shoal"][0]:
-            so = statistics.median(r[test]["ops"] for r in tput["shoal"])
-            ro = statistics.median(r[test]["ops"] for r in tput["redis"])
-            sp = statistics.median(r[test]["p99"] for r in tput["shoal"])
-            rp = statistics.median(r[test]["p99"] for r in tput["redis"])
-            print(f"| {test} | {so:.0f} | {ro:.0f} | {so / ro:.2f} | {sp:.3f} | {rp:.3f} |")
+            so, ro = med("shoal", test, "ops"), med("redis", test, "ops")
+            sp, rp = med("shoal", test, "p99"), med("redis", test, "p99")
+            sc, rc = med("shoal", test, "cpu_us"), med("redis", test, "cpu_us")
+            print(f"| {test} | {so:.0f} | {ro:.0f} | {so / ro:.2f} | {sp:.3f} | {rp:.3f} "
+                  f"| {sc:.2f} | {rc:.2f} | {sc / rc:.2f} |")
     if mem:
         print("\n| memory (RSS growth) | Shoal MB | Redis MB | ratio |")
         print("|---|---:|---:|---:|")

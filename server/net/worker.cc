@@ -329,6 +329,7 @@ void Worker::OnReadable(Connection* c) {
 }
 
 size_t Worker::ProcessInput(Connection* c, std::string_view data) {
+  now_ms_ = NowMs();  // the time every command of this batch sees
   size_t pos = 0;
   size_t pause_at = PauseThreshold();
   uint64_t max_bulk = server_->config().proto_max_bulk_len();
