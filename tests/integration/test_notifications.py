@@ -265,6 +265,30 @@ def test_zset_events(pair, flags):
         assert "__keyevent@0__:zadd z" in got
 
 
+MIXED_STEPS = [
+    ("SELECT", "5"),                          # events name the session's db
+    ("MULTI",),
+    ("RPUSH", "l", "a", "b"),
+    ("HSET", "h", "f", "v"),
+    ("SADD", "s", "m"),
+    ("ZADD", "z", "1", "m"),
+    ("LMOVE", "l", "l", "LEFT", "RIGHT"),
+    ("HDEL", "h", "f"),
+    ("SMOVE", "s", "s2", "m"),
+    ("ZPOPMIN", "z"),
+    ("SUNIONSTORE", "l", "s2"),               # overwrites the list with a set
+    ("ZUNIONSTORE", "h", "1", "l"),           # sets feed sorted-set algebra
+    ("EXEC",),
+    ("DEL", "l", "h", "s2"),
+]
+
+
+@pytest.mark.parametrize("flags", ["KEA", "KEAn", "Elshz"])
+def test_mixed_families_in_transaction_and_another_db(pair, flags):
+    got = run_sequence(pair, flags, MIXED_STEPS)
+    assert got
+
+
 def _wake(pair, block_args, push_args):
     """A client blocked with block_args on each server is woken by cli running push_args; its reply
     is read before the stream is closed."""
