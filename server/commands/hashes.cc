@@ -8,6 +8,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/store/hash_value.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
@@ -40,6 +42,8 @@ void HSetGeneric(CommandContext& ctx, bool hmset) {
   for (size_t i = 2; i < a.size(); ++i) h->ConvertIfTooLong(a[i].size());
   int64_t created = 0;
   for (size_t i = 2; i < a.size(); i += 2) created += h->Set(a[i], a[i + 1]);
+  // Sent even when every field already held its value, as Redis does.
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", a[1]);
   if (hmset) return ctx.rb.Ok();
   ctx.rb.Integer(created);
 }
@@ -51,6 +55,7 @@ void HSetNxCmd(CommandContext& ctx) {
   if (!FindOrCreateHash(ctx, ctx.args[1], &h)) return;
   if (h->Exists(ctx.args[2])) return ctx.rb.Integer(0);
   h->Set(ctx.args[2], ctx.args[3]);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hset", ctx.args[1]);
   ctx.rb.Integer(1);
 }
 
@@ -90,7 +95,12 @@ void HDelCmd(CommandContext& ctx) {
       if (h->Length() == 0) break;
     }
   }
-  DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms);
+  if (deleted) {
+    NotifyKeyspaceEvent(ctx, kNotifyHash, "hdel", key);
+    if (DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms)) {
+      NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+    }
+  }
   ctx.rb.Integer(deleted);
 }
 
@@ -154,6 +164,7 @@ void HIncrByCmd(CommandContext& ctx) {
   value += incr;
   char out[Listpack::kIntBufSize];
   h->Set(ctx.args[2], std::string_view(out, FormatInt64(value, out)));
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrby", ctx.args[1]);
   ctx.rb.Integer(value);
 }
 
@@ -176,6 +187,7 @@ void HIncrByFloatCmd(CommandContext& ctx) {
   std::string out;
   resp::FormatLongDouble(value, &out);
   h->Set(ctx.args[2], out);
+  NotifyKeyspaceEvent(ctx, kNotifyHash, "hincrbyfloat", ctx.args[1]);
   ctx.rb.Bulk(out);
 }
 

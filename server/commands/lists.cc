@@ -7,6 +7,8 @@
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/list_ops.h"
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/store/list_value.h"
 #include "server/util/string_util.h"
 
@@ -45,6 +47,16 @@ bool FindList(CommandContext& ctx, std::string_view key, ListValue** out) {
   return FindCollection(ctx, ctx.Db(key), key, ObjType::kList, out);
 }
 
+std::string_view PushEvent(ListEnd end) { return end == ListEnd::kLeft ? "lpush" : "rpush"; }
+std::string_view PopEvent(ListEnd end) { return end == ListEnd::kLeft ? "lpop" : "rpop"; }
+
+// The tail of every command that removes elements: its own event, then "del" when the list went
+// empty and was deleted, as Redis orders them.
+void NotifyRemoved(CommandContext& ctx, DbTable& db, std::string_view key, std::string_view event) {
+  NotifyKeyspaceEvent(ctx, kNotifyList, event, key);
+  if (DeleteIfEmpty(db, key, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+}
+
 void Push(ListValue* l, ListEnd end, std::string_view s) {
   if (end == ListEnd::kLeft) {
     l->mut().PushFront(s);
@@ -65,6 +77,8 @@ void PushGeneric(CommandContext& ctx, ListEnd end, bool only_existing) {
     return;
   }
   for (size_t i = 2; i < ctx.args.size(); ++i) Push(l, end, ctx.args[i]);
+  // One event per command, however many elements it pushed.
+  NotifyKeyspaceEvent(ctx, kNotifyList, PushEvent(end), key);
   ctx.rb.Integer(static_cast<int64_t>(l->Length()));
 }
 void LPushCmd(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kLeft, false); }
@@ -142,6 +156,7 @@ void LSetCmd(CommandContext& ctx) {
   auto it = ql.At(index);
   if (!it.valid()) return ctx.Error("ERR index out of range");
   ql.Replace(it, ctx.args[3]);
+  NotifyKeyspaceEvent(ctx, kNotifyList, "lset", ctx.args[1]);
   ctx.rb.Ok();
 }
 
@@ -160,7 +175,8 @@ void LTrimCmd(CommandContext& ctx) {
     ql.EraseRange(static_cast<size_t>(stop + 1), static_cast<size_t>(len - stop - 1));
     ql.EraseRange(0, static_cast<size_t>(start));
   }
-  DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms);
+  // Redis sends "ltrim" for any existing list, even when the range kept every element.
+  NotifyRemoved(ctx, ctx.Db(key), key, "ltrim");
   ctx.rb.Ok();
 }
 
@@ -185,8 +201,10 @@ void LRemCmd(CommandContext& ctx) {
       it = forward ? ql.Next(it) : ql.Prev(it);
     }
   }
-  if (removed) ql.Compact();
-  DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms);
+  if (removed) {
+    ql.Compact();
+    NotifyRemoved(ctx, ctx.Db(key), key, "lrem");
+  }
   ctx.rb.Integer(static_cast<int64_t>(removed));
 }
 
@@ -207,6 +225,7 @@ void LInsertCmd(CommandContext& ctx) {
   for (auto it = ql.Begin(); it.valid(); it = ql.Next(it)) {
     if (ql.Equals(it, ctx.args[3])) {
       ql.Insert(it, ctx.args[4], after);
+      NotifyKeyspaceEvent(ctx, kNotifyList, "linsert", ctx.args[1]);
       return ctx.rb.Integer(static_cast<int64_t>(ql.size()));
     }
   }
@@ -429,7 +448,8 @@ ListOpResult ListPop(CommandContext& ctx, std::string_view key, ListEnd end, int
       ql.PopBack(reply);
     }
   }
-  DeleteIfEmpty(db, key, ctx.now_ms);
+  // One event however many elements were popped (also for LMPOP and the blocking pops).
+  NotifyRemoved(ctx, db, key, PopEvent(end));
   return ListOpResult::kDone;
 }
 
@@ -464,7 +484,9 @@ ListOpResult ListMove(CommandContext& ctx, std::string_view src, std::string_vie
   }
   Push(d, to, moved);
   ctx.rb.Bulk(moved);
-  DeleteIfEmpty(ctx.Db(src), src, ctx.now_ms);
+  // Redis 7.0 reports the push on the destination before the pop on the source.
+  NotifyKeyspaceEvent(ctx, kNotifyList, PushEvent(to), dst);
+  NotifyRemoved(ctx, ctx.Db(src), src, PopEvent(from));
   return ListOpResult::kDone;
 }
 

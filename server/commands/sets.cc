@@ -7,7 +7,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/zset_ops.h"
+#include "server/config.h"
 #include "server/store/set_value.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
@@ -27,13 +29,20 @@ bool FindSet(CommandContext& ctx, std::string_view key, SetValue** s) {
   return FindCollection(ctx, ctx.Db(key), key, ObjType::kSet, s);
 }
 
+// Deletes a *STORE destination for an empty result; "del" only when there was a key to delete.
+void DeleteDestination(CommandContext& ctx, std::string_view key) {
+  if (ctx.Db(key).Delete(key, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+}
+
 // Replaces key (whatever it held, TTL included) with value, or deletes it when value is empty,
-// as the *STORE commands do. Returns the stored size.
-int64_t StoreSet(CommandContext& ctx, std::string_view key, std::unique_ptr<SetValue> value) {
+// as the *STORE commands do, and sends event (the command's name) for a stored result. Returns
+// the stored size.
+int64_t StoreSet(CommandContext& ctx, std::string_view key, std::unique_ptr<SetValue> value,
+                 std::string_view event) {
   DbTable& db = ctx.Db(key);
   const size_t n = value->Length();
   if (n == 0) {
-    db.Delete(key, ctx.now_ms);
+    DeleteDestination(ctx, key);
     return 0;
   }
   Entry* e = NewCollectionEntry(key, std::move(value), kNoExpire);
@@ -41,9 +50,18 @@ int64_t StoreSet(CommandContext& ctx, std::string_view key, std::unique_ptr<SetV
   if (link != nullptr) {
     db.Replace(link, e);
   } else {
-    db.Insert(e);
+    db.Insert(e);  // "new" comes from here, before the command's event, as in Redis
   }
+  NotifyKeyspaceEvent(ctx, kNotifySet, event, key);
   return static_cast<int64_t>(n);
+}
+
+// A command's own event for removing members, then "del" when that emptied (and deleted) the set.
+void NotifyRemoved(CommandContext& ctx, std::string_view key, std::string_view event) {
+  NotifyKeyspaceEvent(ctx, kNotifySet, event, key);
+  if (DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms)) {
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+  }
 }
 
 void ReplyMembers(CommandContext& ctx, const SetValue& s) {
@@ -63,6 +81,7 @@ void SAddCmd(CommandContext& ctx) {
   }
   int64_t added = 0;
   for (size_t i = 2; i < a.size(); ++i) added += s->Add(a[i]);
+  if (added) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", a[1]);
   ctx.rb.Integer(added);
 }
 
@@ -77,7 +96,7 @@ void SRemCmd(CommandContext& ctx) {
       if (s->Length() == 0) break;
     }
   }
-  DeleteIfEmpty(ctx.Db(ctx.args[1]), ctx.args[1], ctx.now_ms);
+  if (removed) NotifyRemoved(ctx, ctx.args[1], "srem");
   ctx.rb.Integer(removed);
 }
 
@@ -119,7 +138,7 @@ void SPopCmd(CommandContext& ctx) {
     if (!FindSet(ctx, key, &s)) return;
     if (s == nullptr) return ctx.rb.Null();
     s->Pop(FastRandom(), [&](std::string_view m) { ctx.rb.Bulk(m); });
-    DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms);
+    NotifyRemoved(ctx, key, "spop");
     return;
   }
   int64_t count;
@@ -130,8 +149,11 @@ void SPopCmd(CommandContext& ctx) {
   if (static_cast<uint64_t>(count) >= s->Length()) {
     ReplyMembers(ctx, *s);
     ctx.Db(key).Delete(key, ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifySet, "spop", key);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
     return;
   }
+  NotifyKeyspaceEvent(ctx, kNotifySet, "spop", key);
   ctx.rb.SetHeader(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) {
     s->Pop(FastRandom(), [&](std::string_view m) { ctx.rb.Bulk(m); });
@@ -208,7 +230,12 @@ void SMoveCmd(CommandContext& ctx) {
   SetValue* s = CollectionAs<SetValue>(se);
   if (se == de) return ctx.rb.Integer(s->Contains(member) ? 1 : 0);
   if (!s->Remove(member)) return ctx.rb.Integer(0);
-  if (s->Length() == 0) sdb.Delete(src, ctx.now_ms);
+  // Redis' order: the source's events, then the destination's creation ("new") and "sadd".
+  NotifyKeyspaceEvent(ctx, kNotifySet, "srem", src);
+  if (s->Length() == 0) {
+    sdb.Delete(src, ctx.now_ms);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", src);
+  }
   SetValue* d;
   if (de != nullptr) {
     d = CollectionAs<SetValue>(de);
@@ -217,7 +244,8 @@ void SMoveCmd(CommandContext& ctx) {
     d = fresh.get();
     ddb.Insert(NewCollectionEntry(dst, std::move(fresh), kNoExpire));
   }
-  d->Add(member);
+  // Already a member of the destination: only the source changed.
+  if (d->Add(member)) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", dst);
   ctx.rb.Integer(1);
 }
 
@@ -262,7 +290,7 @@ void SInterGeneric(CommandContext& ctx, std::span<const std::string_view> keys,
   if (!LookupSets(ctx, keys, &sets, &missing)) return;
   if (missing) {
     if (store) {
-      ctx.Db(dst).Delete(dst, ctx.now_ms);
+      DeleteDestination(ctx, dst);
       return ctx.rb.Integer(0);
     }
     return ctx.rb.SetHeader(0);
@@ -270,7 +298,7 @@ void SInterGeneric(CommandContext& ctx, std::span<const std::string_view> keys,
   if (store) {
     auto result = std::make_unique<SetValue>();
     Intersect(sets, 0, [&](std::string_view m) { result->Add(m); });
-    return ctx.rb.Integer(StoreSet(ctx, dst, std::move(result)));
+    return ctx.rb.Integer(StoreSet(ctx, dst, std::move(result), "sinterstore"));
   }
   std::vector<std::string> out;
   Intersect(sets, 0, [&](std::string_view m) { out.emplace_back(m); });
@@ -336,7 +364,10 @@ void SUnionDiffGeneric(CommandContext& ctx, std::span<const std::string_view> ke
       result->Add(m);
     });
   }
-  if (store) return ctx.rb.Integer(StoreSet(ctx, dst, std::move(result)));
+  if (store) {
+    return ctx.rb.Integer(
+        StoreSet(ctx, dst, std::move(result), op == SetOp::kUnion ? "sunionstore" : "sdiffstore"));
+  }
   ReplyMembers(ctx, *result);
 }
 

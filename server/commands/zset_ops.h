@@ -21,7 +21,8 @@ enum class ZPopShape { kFlat, kNested, kKeyFlat, kKeyNested };
 
 // Pops up to `count` (>= 1) elements from the low (max = false) or high end of the non-empty
 // sorted set z stored at key in db, replying with them in the given shape, and deletes the key
-// when it becomes empty (returns true then). The caller holds key's shard lock.
+// when it becomes empty (returns true then). Sends "zpopmin"/"zpopmax" and then "del" for a
+// deleted key. The caller holds key's shard lock.
 bool ZPopAndReply(CommandContext& ctx, DbTable& db, std::string_view key, ZSetValue* z, bool max,
                   size_t count, ZPopShape shape);
 

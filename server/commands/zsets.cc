@@ -15,7 +15,9 @@
 #include "server/commands/blocking.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/pubsub.h"
 #include "server/commands/zset_ops.h"
+#include "server/config.h"
 #include "server/store/zset_value.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
@@ -134,13 +136,34 @@ void ReplyRangeHeader(CommandContext& ctx, size_t n, bool withscores) {
 }
 
 // Replaces dst with value (or deletes it when value is empty) and replies with the new length,
-// as the *STORE commands do. The destination loses any TTL.
-void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetValue> value) {
+// as the *STORE commands do. The destination loses any TTL. A stored result sends event (the
+// command's name), after "new" when dst did not exist (an overwrite is not "new", as in Redis); an
+// empty one sends "del" when there was a key to delete.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetValue> value,
+                 std::string_view event) {
   DbTable& db = ctx.Db(dst);
-  db.Delete(dst, ctx.now_ms);
   const size_t n = value ? value->Length() : 0;
-  if (n > 0) db.Insert(NewCollectionEntry(dst, std::move(value), kNoExpire));
+  if (n == 0) {
+    if (db.Delete(dst, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
+  } else {
+    Entry* e = NewCollectionEntry(dst, std::move(value), kNoExpire);
+    Entry** link = db.FindLink(dst, ctx.now_ms);
+    if (link != nullptr) {
+      db.Replace(link, e);
+    } else {
+      db.Insert(e);
+    }
+    NotifyKeyspaceEvent(ctx, kNotifyZset, event, dst);
+  }
   ctx.rb.Integer(static_cast<int64_t>(n));
+}
+
+// A command's own event for removing members, then "del" when that emptied (and deleted) the key.
+bool NotifyRemoved(CommandContext& ctx, DbTable& db, std::string_view key, std::string_view event) {
+  NotifyKeyspaceEvent(ctx, kNotifyZset, event, key);
+  if (!DeleteIfEmpty(db, key, ctx.now_ms)) return false;
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
+  return true;
 }
 
 // Write lookups: the zset at key, or nullptr. False (after replying WRONGTYPE) on another type.
@@ -203,6 +226,10 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
   if (!FindCollection(ctx, db, key, ObjType::kZSet, &z)) return;
   int64_t added = 0, updated = 0, processed = 0;
   double last_score = 0;
+  // Only a real change is reported: equal scores, NX/XX/GT/LT refusals and ZINCRBY by 0 are not.
+  auto notify = [&] {
+    if (added || updated) NotifyKeyspaceEvent(ctx, kNotifyZset, incr ? "zincr" : "zadd", key);
+  };
   if (z == nullptr) {
     if (xx) {
       if (incr) return ctx.rb.Null();
@@ -230,10 +257,12 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
         break;
       case ZSetValue::AddResult::kNaN:
         DeleteIfEmpty(db, key, ctx.now_ms);
+        notify();
         return ctx.Error("ERR resulting score is not a number (NaN)");
     }
     last_score = new_score;
   }
+  notify();
   if (incr) {
     if (processed > 0) return ctx.rb.Double(last_score);
     return ctx.rb.Null();
@@ -258,7 +287,7 @@ void ZRemCmd(CommandContext& ctx) {
       if (z->Length() == 0) break;
     }
   }
-  DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms);
+  if (removed) NotifyRemoved(ctx, ctx.Db(key), key, "zrem");
   ctx.rb.Integer(removed);
 }
 
@@ -445,7 +474,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, bool store, RangeType ty
       double unused;
       z->Visit(lo, hi, false, [&](std::string_view m, double s) { out->Add(m, s, 0, &unused); });
     }
-    return StoreResult(ctx, a[1], std::move(out));
+    return StoreResult(ctx, a[1], std::move(out), "zrangestore");
   }
   const bool scores = withscores && type != RangeType::kLex;
   ReplyRangeHeader(ctx, hi - lo, scores);
@@ -503,7 +532,12 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeType type) {
     std::tie(lo, hi) = z->RanksInLexRange(lex_range);
   }
   const size_t removed = hi > lo ? z->RemoveRanks(lo, hi) : 0;
-  DeleteIfEmpty(ctx.Db(a[1]), a[1], ctx.now_ms);
+  if (removed) {
+    NotifyRemoved(ctx, ctx.Db(a[1]), a[1],
+                  type == RangeType::kRank    ? "zremrangebyrank"
+                  : type == RangeType::kScore ? "zremrangebyscore"
+                                              : "zremrangebylex");
+  }
   ctx.rb.Integer(static_cast<int64_t>(removed));
 }
 
@@ -819,7 +853,12 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
     double unused;
     for (const auto& [m, s] : result) out->Add(m, s, 0, &unused);
   }
-  if (!dst.empty()) return StoreResult(ctx, dst, std::move(out));
+  if (!dst.empty()) {
+    return StoreResult(ctx, dst, std::move(out),
+                       op == SetOp::kUnion   ? "zunionstore"
+                       : op == SetOp::kInter ? "zinterstore"
+                                             : "zdiffstore");
+  }
   const size_t len = out ? out->Length() : 0;
   ReplyRangeHeader(ctx, len, withscores);
   if (len > 0) {
@@ -981,7 +1020,8 @@ bool ZPopAndReply(CommandContext& ctx, DbTable& db, std::string_view key, ZSetVa
     rb.Double(s);
   });
   z->RemoveRanks(lo, lo + n);
-  return DeleteIfEmpty(db, key, ctx.now_ms);
+  // One event however many members were popped.
+  return NotifyRemoved(ctx, db, key, max ? "zpopmax" : "zpopmin");
 }
 
 void RegisterZSetCommands(CommandTable& t) {
