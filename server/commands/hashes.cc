@@ -18,10 +18,6 @@ namespace shoal {
 
 namespace {
 
-// Upper bound on |count| for negative (repeating) HRANDFIELD counts: 2^26 draws is already a reply
-// of hundreds of megabytes.
-constexpr int64_t kMaxRepeatedDraws = int64_t{1} << 26;
-
 std::unique_ptr<HashValue> MakeHash() { return std::make_unique<HashValue>(); }
 
 bool FindHash(CommandContext& ctx, std::string_view key, HashValue** h) {
@@ -209,13 +205,7 @@ void HRandFieldCmd(CommandContext& ctx) {
   }
   int64_t count;
   if (!ParseInt64(a[2], &count)) return ctx.Error(kErrNotInt);
-  // Redis 7.0 crashes on counts whose doubled size overflows, and any server runs out of memory
-  // building billions of repeated draws; such counts are refused (a deliberate difference).
-  if (count == INT64_MIN || count < -kMaxRepeatedDraws) {
-    return ctx.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (!CheckRandCount(ctx, count)) return;
   HashValue* h;
   if (!FindHash(ctx, a[1], &h)) return;
   if (h == nullptr || count == 0) return ctx.rb.EmptyArray();

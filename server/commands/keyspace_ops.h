@@ -43,6 +43,21 @@ Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at);
 
 std::string_view TypeName(ObjType t);
 
+// Random-member commands with a negative (repeating) count (HRANDFIELD, SRANDMEMBER, ZRANDMEMBER)
+// build the whole reply in one go: counts beyond this many draws are refused with kErrRandCount
+// instead of exhausting memory (Redis 7.0 tries, and can crash; a deliberate difference).
+inline constexpr int64_t kMaxRepeatedDraws = int64_t{1} << 26;
+inline constexpr std::string_view kErrRandCount =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// False (after replying kErrRandCount) for a count outside what the random-member commands accept.
+inline bool CheckRandCount(CommandContext& ctx, int64_t count) {
+  if (count == INT64_MIN || count < -kMaxRepeatedDraws) {
+    ctx.Error(kErrRandCount);
+    return false;
+  }
+  return true;
+}
+
 // SCAN-family arguments. The cursor is an unsigned decimal ("ERR invalid cursor" otherwise).
 bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor);
 // One `MATCH pattern` or `COUNT n` pair; has_pattern stays false for the match-all "*". Replies

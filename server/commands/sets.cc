@@ -19,11 +19,6 @@ namespace shoal {
 namespace {
 
 constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kErrCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-
-// Upper bound on |count| for negative (repeating) SRANDMEMBER counts.
-constexpr int64_t kMaxRepeatedDraws = int64_t{1} << 26;
 
 bool FindSet(CommandContext& ctx, std::string_view key, SetValue** s) {
   return FindCollection(ctx, ctx.Db(key), key, ObjType::kSet, s);
@@ -175,7 +170,7 @@ void SRandMemberCmd(CommandContext& ctx) {
   if (!ParseInt64(a[2], &count)) return ctx.Error(kErrNotInt);
   // Billions of repeated draws would exhaust memory building the reply: refused (a deliberate
   // difference from Redis, which tries).
-  if (count == INT64_MIN || count < -kMaxRepeatedDraws) return ctx.Error(kErrCountRange);
+  if (!CheckRandCount(ctx, count)) return;
   SetValue* s;
   if (!FindSet(ctx, a[1], &s)) return;
   if (s == nullptr || count == 0) return ctx.rb.EmptyArray();

@@ -893,6 +893,7 @@ void ZRandMemberCmd(CommandContext& ctx) {
   }
   int64_t l;
   if (!ParseLongInRange(ctx, a[2], -INT64_MAX, INT64_MAX, {}, &l)) return;
+  if (!CheckRandCount(ctx, l)) return;
   bool withscores = false;
   if (a.size() > 4 || (a.size() == 4 && !EqualsLower(a[3], "withscores"))) {
     return ctx.Error(kErrSyntax);

@@ -421,11 +421,14 @@ def test_randomized_against_redis(d2):
 def test_huge_negative_count_refused_shoal(d):
     """Redis 7.0 crashes or exhausts memory on these; Shoal refuses them (checked on Shoal alone)."""
     from diffutil import requires_shoal
-    requires_shoal("bounded HRANDFIELD/SRANDMEMBER repetition counts")
+    requires_shoal("bounded HRANDFIELD/SRANDMEMBER/ZRANDMEMBER repetition counts")
     d.a.callv("HSET", "h", "a", "1")
     d.a.callv("SADD", "s", "a")
+    d.a.callv("ZADD", "z", "1", "a")
     for args in (("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES"),
-                 ("HRANDFIELD", "h", "-100000000"), ("SRANDMEMBER", "s", "-100000000")):
+                 ("HRANDFIELD", "h", "-100000000"), ("SRANDMEMBER", "s", "-100000000"),
+                 ("ZRANDMEMBER", "z", "-100000000"), ("ZRANDMEMBER", "z", "-9223372036854775807")):
         assert isinstance(d.a.callv(*args), Err), args
     assert len(d.a.callv("HRANDFIELD", "h", "-1000")) == 1000
+    assert len(d.a.callv("ZRANDMEMBER", "z", "-1000")) == 1000
     assert d.a.callv("PING") == "PONG"
