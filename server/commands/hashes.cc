@@ -84,13 +84,8 @@ void HDelCmd(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
   if (!FindHash(ctx, key, &h)) return;
   if (h == nullptr) return ctx.rb.Integer(0);
-  int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (h->Delete(ctx.args[i])) {
-      ++deleted;
-      if (h->Length() == 0) break;
-    }
-  }
+  const int64_t deleted =
+      RemoveMemberArgs(ctx, h, [](HashValue* v, std::string_view f) { return v->Delete(f); });
   if (deleted) {
     NotifyKeyspaceEvent(ctx, kNotifyHash, "hdel", key);
     if (DeleteIfEmpty(ctx.Db(key), key, ctx.now_ms)) {
@@ -249,18 +244,12 @@ void HScanCmd(CommandContext& ctx) {
   if (!ParseScanCursor(ctx, a[2], &cursor)) return;
   HashValue* h;
   if (!FindHash(ctx, a[1], &h)) return;
-  if (h == nullptr) {
-    ctx.rb.ArrayHeader(2);
-    ReplyScanCursor(ctx, 0);
-    return ctx.rb.EmptyArray();
-  }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < a.size(); i += 2) {
-    if (i + 1 >= a.size()) return ctx.Error(kErrSyntax);
-    if (!ParseScanOption(ctx, a[i], a[i + 1], &pattern, &has_pattern, &count)) return;
-  }
+  if (h == nullptr) return ReplyEmptyScan(ctx);
+  ScanOptions opt;
+  if (!ParseCollectionScanOptions(ctx, &opt)) return;
+  const std::string_view pattern = opt.pattern;
+  const bool has_pattern = opt.has_pattern;
+  const int64_t count = opt.count;
   // Views into the hash stay valid: nothing changes it until the reply is written. Listpack
   // integers are rendered into reused buffers, so those are copied.
   std::vector<std::string> items;

@@ -220,6 +220,26 @@ void KeysDestNumkeysAt2(std::span<const std::string_view> args, KeyPositions* ou
   NumkeysKeys(args, 2, out);
 }
 
+bool ParseCollectionScanOptions(CommandContext& ctx, ScanOptions* out) {
+  auto& a = ctx.args;
+  for (size_t i = 3; i < a.size(); i += 2) {
+    if (i + 1 >= a.size()) {
+      ctx.Error(kErrSyntax);
+      return false;
+    }
+    if (!ParseScanOption(ctx, a[i], a[i + 1], &out->pattern, &out->has_pattern, &out->count)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ReplyEmptyScan(CommandContext& ctx) {
+  ctx.rb.ArrayHeader(2);
+  ReplyScanCursor(ctx, 0);
+  ctx.rb.EmptyArray();
+}
+
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
   Entry* e = db.Find(key, now_ms);
   if (!e || e->obj_type() == ObjType::kString || CollectionOf(e)->Length() != 0) return false;

@@ -67,6 +67,17 @@ bool ParseScanOption(CommandContext& ctx, std::string_view name, std::string_vie
 // The cursor element of a SCAN-family reply (a bulk string, as Redis sends it).
 void ReplyScanCursor(CommandContext& ctx, uint64_t cursor);
 
+// HSCAN/SSCAN/ZSCAN: the MATCH/COUNT pairs after "key cursor". As in Redis, they are only parsed
+// once the key exists with the right type (a missing key answers ReplyEmptyScan whatever follows).
+struct ScanOptions {
+  std::string_view pattern;
+  bool has_pattern = false;
+  int64_t count = 10;
+};
+bool ParseCollectionScanOptions(CommandContext& ctx, ScanOptions* out);
+// "0" and no elements.
+void ReplyEmptyScan(CommandContext& ctx);
+
 // Key positions of numkeys-style commands (CommandSpec::keys): "numkeys key..." with the count at
 // args[1] (LMPOP, ZMPOP, ZUNION, SINTERCARD...) or args[2] (BLMPOP/BZMPOP after the timeout), and
 // "dest numkeys key..." (ZUNIONSTORE...). A bad count yields no keys (the handler reports it).
@@ -105,6 +116,20 @@ bool FindOrCreateCollection(CommandContext& ctx, DbTable& db, std::string_view k
     db.Insert(NewCollectionEntry(key, std::move(fresh), kNoExpire));
   }
   return true;
+}
+
+// HDEL/SREM/ZREM: removes the members args[2..] from c (remove(member) says whether it was
+// there), stopping once c is empty; returns how many were removed.
+template <typename T, typename Remove>
+int64_t RemoveMemberArgs(CommandContext& ctx, T* c, Remove&& remove) {
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    if (remove(c, ctx.args[i])) {
+      ++removed;
+      if (c->Length() == 0) break;
+    }
+  }
+  return removed;
 }
 
 // Deletes key when its collection is empty (Redis never keeps an empty list, hash, set or zset).

@@ -84,13 +84,8 @@ void SRemCmd(CommandContext& ctx) {
   SetValue* s;
   if (!FindSet(ctx, ctx.args[1], &s)) return;
   if (s == nullptr) return ctx.rb.Integer(0);
-  int64_t removed = 0;
-  for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (s->Remove(ctx.args[i])) {
-      ++removed;
-      if (s->Length() == 0) break;
-    }
-  }
+  const int64_t removed =
+      RemoveMemberArgs(ctx, s, [](SetValue* v, std::string_view m) { return v->Remove(m); });
   if (removed) NotifyRemoved(ctx, ctx.args[1], "srem");
   ctx.rb.Integer(removed);
 }
@@ -386,18 +381,12 @@ void SScanCmd(CommandContext& ctx) {
   if (!ParseScanCursor(ctx, a[2], &cursor)) return;
   SetValue* s;
   if (!FindSet(ctx, a[1], &s)) return;
-  if (s == nullptr) {
-    ctx.rb.ArrayHeader(2);
-    ReplyScanCursor(ctx, 0);
-    return ctx.rb.EmptyArray();
-  }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < a.size(); i += 2) {
-    if (i + 1 >= a.size()) return ctx.Error(kErrSyntax);
-    if (!ParseScanOption(ctx, a[i], a[i + 1], &pattern, &has_pattern, &count)) return;
-  }
+  if (s == nullptr) return ReplyEmptyScan(ctx);
+  ScanOptions opt;
+  if (!ParseCollectionScanOptions(ctx, &opt)) return;
+  const std::string_view pattern = opt.pattern;
+  const bool has_pattern = opt.has_pattern;
+  const int64_t count = opt.count;
   std::vector<std::string> items;
   auto collect = [&](std::string_view m) {
     if (!has_pattern || GlobMatch(pattern, m)) items.emplace_back(m);

@@ -280,13 +280,8 @@ void ZRemCmd(CommandContext& ctx) {
   ZSetValue* z;
   if (!FindZSet(ctx, key, &z)) return;
   if (z == nullptr) return ctx.rb.Integer(0);
-  int64_t removed = 0;
-  for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (z->Remove(ctx.args[i])) {
-      ++removed;
-      if (z->Length() == 0) break;
-    }
-  }
+  const int64_t removed =
+      RemoveMemberArgs(ctx, z, [](ZSetValue* v, std::string_view m) { return v->Remove(m); });
   if (removed) NotifyRemoved(ctx, ctx.Db(key), key, "zrem");
   ctx.rb.Integer(removed);
 }
@@ -634,8 +629,8 @@ bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_vi
   if (count == -1) count = 1;
   std::span<const std::string_view> keys = a.subspan(at + 1, static_cast<size_t>(numkeys));
   *keys_out = keys;
+  std::string_view woken;  // outlives the loop below, which may iterate over it alone
   if (blocking) {
-    std::string_view woken;
     switch (CheckWoken(ctx, ObjType::kZSet, &woken)) {
       case Woken::kReady:
         keys = std::span<const std::string_view>(&woken, 1);
@@ -956,18 +951,12 @@ void ZScanCmd(CommandContext& ctx) {
   if (!ParseScanCursor(ctx, a[2], &cursor)) return;
   ZSetValue* z;
   if (!FindZSet(ctx, a[1], &z)) return;
-  if (z == nullptr) {
-    ctx.rb.ArrayHeader(2);
-    ctx.rb.Bulk("0");
-    return ctx.rb.ArrayHeader(0);
-  }
-  std::string_view pattern;
-  bool has_pattern = false;
-  int64_t count = 10;
-  for (size_t i = 3; i < a.size(); i += 2) {
-    if (i + 1 >= a.size()) return ctx.Error(kErrSyntax);
-    if (!ParseScanOption(ctx, a[i], a[i + 1], &pattern, &has_pattern, &count)) return;
-  }
+  if (z == nullptr) return ReplyEmptyScan(ctx);
+  ScanOptions opt;
+  if (!ParseCollectionScanOptions(ctx, &opt)) return;
+  const std::string_view pattern = opt.pattern;
+  const bool has_pattern = opt.has_pattern;
+  const int64_t count = opt.count;
   std::vector<std::pair<std::string, double>> found;
   const uint64_t next =
       z->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m, double s) {
