@@ -15,6 +15,7 @@ Environment:
   SHOAL_STRICT_TYPES=1    a test needing a data type Shoal lacks fails instead of being skipped.
   SHOAL_SERVER / SHOAL_BUILD_DIR   where shoal-server is (see serverproc.py).
 """
+import contextlib
 import os
 import socket
 import threading
@@ -617,6 +618,26 @@ class DiffSession:
     def close(self):
         self.a.close()
         self.b.close()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Shared test helpers
+# ----------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def limits(d, **kv):
+    """CONFIG SET on both servers for the block (names with '_' for '-'), restored afterwards."""
+    old = {}
+    for k, v in kv.items():
+        name = k.replace("_", "-")
+        old[name] = d.cmd("CONFIG", "GET", name)
+        d.cmd("CONFIG", "SET", name, v)
+    try:
+        yield
+    finally:
+        for name, got in old.items():
+            value = got.dict()[name.encode()] if isinstance(got, RespMap) else got[1]
+            d.cmd("CONFIG", "SET", name, value)
 
 
 class DiffPair:

@@ -1,29 +1,12 @@
 """Hash commands, differential against redis-server: every reply byte-identical, in RESP2 and RESP3."""
-import contextlib
 import random
 import time
 
 import pytest
 
-from diffutil import Err, RespMap, d, d2, decode_one, pair  # noqa: F401  (fixtures)
+from diffutil import Err, limits, d, d2, decode_one, pair  # noqa: F401  (fixtures)
 
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
-
-
-@contextlib.contextmanager
-def limits(d, **kv):
-    """CONFIG SET on both servers for the block (names with '_' for '-'), restored afterwards."""
-    old = {}
-    for k, v in kv.items():
-        name = k.replace("_", "-")
-        old[name] = d.cmd("CONFIG", "GET", name)
-        d.cmd("CONFIG", "SET", name, v)
-    try:
-        yield
-    finally:
-        for name, got in old.items():
-            value = got.dict()[name.encode()] if isinstance(got, RespMap) else got[1]
-            d.cmd("CONFIG", "SET", name, value)
 
 
 def fill(d, key, n, prefix="f", value="v"):

@@ -9,25 +9,9 @@ import time
 
 import pytest
 
-from diffutil import Err, RespMap, RespSet, d, d2, decode_one, pair, requires_shoal  # noqa: F401
+from diffutil import Err, RespMap, limits, RespSet, d, d2, decode_one, pair, requires_shoal  # noqa: F401
 
 WRONGTYPE = Err("WRONGTYPE Operation against a key holding the wrong kind of value")
-
-
-@contextlib.contextmanager
-def limits(d, **kv):
-    """CONFIG SET on both servers for the block (names with '_' for '-'), restored afterwards."""
-    old = {}
-    for k, v in kv.items():
-        name = k.replace("_", "-")
-        old[name] = d.cmd("CONFIG", "GET", name)
-        d.cmd("CONFIG", "SET", name, v)
-    try:
-        yield
-    finally:
-        for name, got in old.items():
-            value = got.dict()[name.encode()] if isinstance(got, RespMap) else got[1]
-            d.cmd("CONFIG", "SET", name, value)
 
 
 @contextlib.contextmanager
@@ -200,11 +184,14 @@ def test_spop_srandmember_properties(d, kind):
     d.cmd("EXISTS", "s")
 
 
-def test_spop_resp3_is_a_set(d):
-    if d.proto != 3:
-        pytest.skip("RESP3 only")
-    d.cmd("SADD", "s", *words(10))
-    va, vb = d.check("SPOP", "s", "3", lambda v: isinstance(v, RespSet) and len(v) == 3)
+def test_spop_resp3_is_a_set(pair):
+    pair.flushall()
+    d = pair.session(3)
+    try:
+        d.cmd("SADD", "s", *words(10))
+        d.check("SPOP", "s", "3", lambda v: isinstance(v, RespSet) and len(v) == 3)
+    finally:
+        d.close()
 
 
 # ---------------------------------------------------------------- SMOVE
