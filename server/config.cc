@@ -624,7 +624,7 @@ Config::Config() {
   databases_ = defaults.databases;
   logfile_ = defaults.logfile;
   dir_ = defaults.dir;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   PublishRuntime(defaults);
 }
 
@@ -748,13 +748,13 @@ int Config::ParseCommandLine(int argc, char** argv) {
   databases_ = v.databases;
   logfile_ = v.logfile;
   dir_ = v.dir;
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   PublishRuntime(v);
   return -1;
 }
 
 std::string Config::requirepass() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return requirepass_;
 }
 
@@ -823,7 +823,7 @@ std::vector<std::pair<std::string, std::string>> Config::Get(
     std::span<const std::string_view> patterns) const {
   ConfigValues v;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     v = Current();
   }
   std::vector<std::pair<std::string, std::string>> out;
@@ -874,7 +874,7 @@ absl::Status Config::Set(std::span<const std::pair<std::string_view, std::string
 
   std::function<void(std::string_view)> on_change;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     ConfigValues v = Current();
     for (size_t i = 0; i < pairs.size(); ++i) {
       Problem why;
@@ -890,7 +890,7 @@ absl::Status Config::Set(std::span<const std::pair<std::string_view, std::string
 }
 
 void Config::set_on_change(std::function<void(std::string_view name)> fn) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   on_change_ = std::move(fn);
 }
 

@@ -12,7 +12,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/mutex.h"
 
 namespace shoal {
 
@@ -144,7 +144,7 @@ class Config {
   std::string dir_;
 
   // Serializes Set and guards the strings; hot numbers live in atomics as well.
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::string requirepass_ ABSL_GUARDED_BY(mu_);
   std::string save_ ABSL_GUARDED_BY(mu_);
   std::function<void(std::string_view)> on_change_ ABSL_GUARDED_BY(mu_);

@@ -140,7 +140,7 @@ class ShardGuard {
   ShardGuard& operator=(const ShardGuard&) = delete;
 
  private:
-  absl::Mutex* mu_;
+  Mutex* mu_;
 };
 // Every shard lock, unless EXEC holds them.
 void LockAllShards(CommandContext& ctx);

@@ -58,7 +58,7 @@ void AuthCmd(CommandContext& ctx) {
 }
 
 void SetName(CommandContext& ctx, std::string_view name) {
-  absl::MutexLock l(&ctx.server.clients().mu());
+  MutexLock l(&ctx.server.clients().mu());
   ctx.conn.name.assign(name);
 }
 
@@ -213,7 +213,7 @@ void ClientCmd(CommandContext& ctx) {
     if (a.size() != 2) return wrong_arity("getname");
     std::string name;
     {
-      absl::MutexLock l(&ctx.server.clients().mu());
+      MutexLock l(&ctx.server.clients().mu());
       name = ctx.conn.name;
     }
     if (name.empty()) return ctx.rb.Null();
@@ -223,7 +223,7 @@ void ClientCmd(CommandContext& ctx) {
     if (a.size() != 2) return wrong_arity("info");
     std::string line;
     {
-      absl::MutexLock l(&ctx.server.clients().mu());
+      MutexLock l(&ctx.server.clients().mu());
       line = ClientInfoLine(ctx.server, &ctx.conn);
     }
     return ctx.rb.Verbatim("txt", line);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/mutex.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/pubsub.h"
@@ -32,7 +32,7 @@ class Registry {
  public:
   // Returns false if conn was already there.
   bool Add(bool pattern, std::string_view name, Worker* w, uint64_t id) {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     auto& v = (pattern ? patterns_ : channels_)[absl::string_view(name.data(), name.size())];
     for (const auto& s : v) {
       if (s.conn_id == id) return false;
@@ -41,7 +41,7 @@ class Registry {
     return true;
   }
   void Remove(bool pattern, std::string_view name, uint64_t id) {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     auto& m = pattern ? patterns_ : channels_;
     auto it = m.find(absl::string_view(name.data(), name.size()));
     if (it == m.end()) return;
@@ -64,7 +64,7 @@ class Registry {
   };
   using Targets = absl::flat_hash_map<Worker*, std::vector<Target>>;
   size_t Collect(std::string_view channel, Targets* out) {
-    absl::ReaderMutexLock l(&mu_);
+    ReaderMutexLock l(&mu_);
     size_t n = 0;
     auto it = channels_.find(absl::string_view(channel.data(), channel.size()));
     if (it != channels_.end()) {
@@ -78,7 +78,7 @@ class Registry {
   }
 
   std::vector<std::string> Channels(std::string_view pattern, bool has_pattern) {
-    absl::ReaderMutexLock l(&mu_);
+    ReaderMutexLock l(&mu_);
     std::vector<std::string> out;
     for (const auto& [ch, subs] : channels_) {
       if (!has_pattern || GlobMatch(pattern, std::string_view(ch.data(), ch.size()))) {
@@ -88,21 +88,21 @@ class Registry {
     return out;
   }
   size_t NumSub(std::string_view channel) {
-    absl::ReaderMutexLock l(&mu_);
+    ReaderMutexLock l(&mu_);
     auto it = channels_.find(absl::string_view(channel.data(), channel.size()));
     return it == channels_.end() ? 0 : it->second.size();
   }
   size_t NumPat() {
-    absl::ReaderMutexLock l(&mu_);
+    ReaderMutexLock l(&mu_);
     return patterns_.size();
   }
   size_t NumChannels() {
-    absl::ReaderMutexLock l(&mu_);
+    ReaderMutexLock l(&mu_);
     return channels_.size();
   }
 
  private:
-  absl::Mutex mu_;
+  Mutex mu_;
   absl::flat_hash_map<std::string, std::vector<Subscriber>> channels_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<Subscriber>> patterns_ ABSL_GUARDED_BY(mu_);
 };

@@ -21,17 +21,17 @@
 namespace shoal {
 
 void ClientRegistry::Add(Connection* c) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   clients_[c->id] = c;
 }
 
 void ClientRegistry::Remove(Connection* c) {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   clients_.erase(c->id);
 }
 
 size_t ClientRegistry::size() const {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return clients_.size();
 }
 

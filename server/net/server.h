@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/mutex.h"
 #include "server/config.h"
 #include "server/store/store.h"
 
@@ -26,13 +26,13 @@ class ClientRegistry {
   size_t size() const;
   template <typename Fn>
   void ForEach(Fn&& fn) {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     for (auto& [id, c] : clients_) fn(c);
   }
-  absl::Mutex& mu() { return mu_; }
+  Mutex& mu() { return mu_; }
 
  private:
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   absl::flat_hash_map<uint64_t, Connection*> clients_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -17,6 +17,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/store/memory.h"
 #include "server/util/string_util.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -33,6 +34,8 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kPauseOutput = 1 << 20;
 // Output buffers larger than this are released once drained.
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
+// ... and those larger than this once the worker has gone idle.
+constexpr size_t kIdleOutputCapacity = 4 * 1024;
 
 // Tags for epoll data.ptr that are not connections.
 char g_eventfd_tag;
@@ -102,7 +105,7 @@ void Worker::Join() {
 
 void Worker::Post(std::function<void(Worker&)> fn) {
   {
-    absl::MutexLock l(&mailbox_mu_);
+    MutexLock l(&mailbox_mu_);
     mailbox_.push_back(std::move(fn));
   }
   uint64_t one = 1;
@@ -116,7 +119,7 @@ void Worker::DrainMailbox() {
   }
   std::vector<std::function<void(Worker&)>> tasks;
   {
-    absl::MutexLock l(&mailbox_mu_);
+    MutexLock l(&mailbox_mu_);
     tasks.swap(mailbox_);
   }
   for (auto& t : tasks) t(*this);
@@ -330,6 +333,7 @@ void Worker::OnReadable(Connection* c) {
 
 size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   now_ms_ = NowMs();  // the time every command of this batch sees
+  ++batches_;
   size_t pos = 0;
   size_t pause_at = PauseThreshold();
   uint64_t max_bulk = server_->config().proto_max_bulk_len();
@@ -498,6 +502,21 @@ void Worker::ResumeInput(Connection* c) {
 
 void Worker::Cron() {
   UpdateLruClock();
+  if (batches_ != batches_at_cron_) {
+    batches_at_cron_ = batches_;
+    cache_released_ = false;
+  } else if (!cache_released_) {
+    // Idle for a whole cron period: give back what serves only a busy worker, the shared read
+    // buffer, drained output buffers and the allocator's per-thread cache.
+    scratch_.ReleaseIfEmpty();
+    for (Connection* c : conns_) {
+      if (!c->closing && !c->pending_output() && c->out.capacity() > kIdleOutputCapacity) {
+        std::string().swap(c->out);
+      }
+    }
+    ReleaseThreadCache();
+    cache_released_ = true;
+  }
   // Idle timeout.
   int64_t timeout = server_->config().timeout();
   if (timeout > 0) {
@@ -528,7 +547,7 @@ void Worker::Cron() {
       for (;;) {
         size_t sampled, expired;
         {
-          absl::MutexLock l(&shard.mu);
+          MutexLock l(&shard.mu);
           std::tie(sampled, expired) = shard.db(db).ExpireSome(now, 20, 400);
         }
         expired_total += expired;
@@ -542,7 +561,7 @@ void Worker::Cron() {
   // Background rehashing of tables that are mid-growth, a little each tick.
   for (int s = index_; s < store.num_shards(); s += nworkers) {
     Shard& shard = store.shard(s);
-    absl::MutexLock l(&shard.mu);
+    MutexLock l(&shard.mu);
     for (auto& db : shard.dbs()) {
       if (db.table().rehashing()) db.table().RehashSteps(100);
     }

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/mutex.h"
 #include "server/net/iobuf.h"
 
 namespace shoal {
@@ -112,6 +112,11 @@ class Worker {
   int64_t now_ms_ = 0;
   int64_t next_cron_ms_ = 0;
   uint32_t expire_shard_cursor_ = 0;
+  // Input batches processed, and its value at the previous cron: a cron that finds it unchanged
+  // knows the worker was idle for a whole period and releases its allocator cache (once).
+  uint64_t batches_ = 0;
+  uint64_t batches_at_cron_ = 0;
+  bool cache_released_ = true;
 
   std::vector<Connection*> conns_;
   absl::flat_hash_map<uint64_t, Connection*> by_id_;
@@ -132,7 +137,7 @@ class Worker {
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
 
-  absl::Mutex mailbox_mu_;
+  Mutex mailbox_mu_;
   std::vector<std::function<void(Worker&)>> mailbox_ ABSL_GUARDED_BY(mailbox_mu_);
   WorkerStats stats_;
 };

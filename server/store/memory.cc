@@ -48,6 +48,12 @@ uint64_t RssBytes() {
   return static_cast<uint64_t>(resident) * sysconf(_SC_PAGESIZE);
 }
 
+void ReleaseThreadCache() {
+#ifdef SHOAL_HAVE_JEMALLOC
+  mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+#endif
+}
+
 std::string AllocatorName() {
 #ifdef SHOAL_HAVE_JEMALLOC
   const char* v = nullptr;

@@ -12,7 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
-#include "absl/synchronization/mutex.h"
+#include "server/util/mutex.h"
 #include "datastructs/crc16.h"
 #include "datastructs/dict.h"
 #include "server/store/value.h"
@@ -163,7 +163,7 @@ class Shard {
   explicit Shard(int num_dbs) : watch(num_dbs), blocked(num_dbs), dbs_(num_dbs) {
     for (int i = 0; i < num_dbs; ++i) dbs_[i].set_index(i);
   }
-  absl::Mutex mu;
+  Mutex mu;
   WatchTable watch;
   BlockTable blocked;
   DbTable& db(int i) { return dbs_[i]; }
