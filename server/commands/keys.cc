@@ -44,7 +44,9 @@ void DelCmd(CommandContext& ctx) {
 void ExistsCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (ctx.Db(ctx.args[i]).Find(ctx.args[i], ctx.now_ms)) ++n;
+    Entry* e = ctx.Db(ctx.args[i]).Find(ctx.args[i], ctx.now_ms);
+    NoteLookup(ctx, e, ctx.args[i], kLookupRead | kLookupNoTouch);
+    if (e) ++n;
   }
   ctx.rb.Integer(n);
 }
@@ -52,16 +54,16 @@ void ExistsCmd(CommandContext& ctx) {
 void TouchCmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (Entry* e = ctx.Db(ctx.args[i]).Find(ctx.args[i], ctx.now_ms)) {
-      e->atime = LruClock();
-      ++n;
-    }
+    Entry* e = ctx.Db(ctx.args[i]).Find(ctx.args[i], ctx.now_ms);
+    NoteLookup(ctx, e, ctx.args[i], kLookupRead);
+    if (e) ++n;
   }
   ctx.rb.Integer(n);
 }
 
 void TypeCmd(CommandContext& ctx) {
   Entry* e = ctx.Db(ctx.args[1]).Find(ctx.args[1], ctx.now_ms);
+  NoteLookup(ctx, e, ctx.args[1], kLookupRead | kLookupNoTouch);
   ctx.rb.Simple(e ? TypeName(e->obj_type()) : "none");
 }
 
@@ -106,6 +108,7 @@ void CopyCmd(CommandContext& ctx) {
     return ctx.Error("ERR source and destination objects are the same");
   }
   Entry* e = ctx.Db(a[1]).Find(a[1], ctx.now_ms);
+  NoteLookup(ctx, e, a[1], kLookupRead);
   if (!e) return ctx.rb.Integer(0);
   DbTable& ddb = ctx.DbAt(a[2], dbi);
   if (ddb.Find(a[2], ctx.now_ms)) {
@@ -413,6 +416,7 @@ void PExpireAtCmd(CommandContext& ctx) { ExpireGeneric(ctx, true, true); }
 
 void TtlGeneric(CommandContext& ctx, bool ms, bool absolute) {
   Entry* e = ctx.Db(ctx.args[1]).Find(ctx.args[1], ctx.now_ms);
+  NoteLookup(ctx, e, ctx.args[1], kLookupRead | kLookupNoTouch);
   if (!e) return ctx.rb.Integer(-2);
   if (!e->has_expire()) return ctx.rb.Integer(-1);
   int64_t at = e->expire_at();
@@ -484,6 +488,7 @@ void ObjectCmd(CommandContext& ctx) {
   Shard& shard = ctx.store.shard(ctx.store.ShardOf(key));
   ShardGuard l(ctx, shard);
   Entry* e = shard.db(ctx.db).Find(key, ctx.now_ms);
+  NoteLookup(ctx, e, key, kLookupRead | kLookupNoTouch | kLookupNoNotify);
   if (!e) return ctx.rb.Null();
   std::string policy = ctx.server.config().maxmemory_policy();
   bool lfu = policy.find("lfu") != std::string::npos;

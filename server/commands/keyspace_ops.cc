@@ -3,7 +3,10 @@
 
 #include <cstring>
 
+#include "server/commands/pubsub.h"
+#include "server/config.h"
 #include "server/net/server.h"
+#include "server/net/worker.h"
 #include "server/store/object.h"
 #include "server/util/string_util.h"
 
@@ -238,6 +241,17 @@ void ReplyEmptyScan(CommandContext& ctx) {
   ctx.rb.ArrayHeader(2);
   ReplyScanCursor(ctx, 0);
   ctx.rb.EmptyArray();
+}
+
+void NoteLookup(CommandContext& ctx, Entry* e, std::string_view key, unsigned flags) {
+  if (e && !(flags & kLookupNoTouch)) e->atime = LruClock();
+  if (!(flags & kLookupRead)) return;
+  if (e) {
+    Bump(ctx.worker.stats().keyspace_hits);
+  } else {
+    Bump(ctx.worker.stats().keyspace_misses);
+    if (!(flags & kLookupNoNotify)) NotifyKeyspaceEvent(ctx, kNotifyKeyMiss, "keymiss", key);
+  }
 }
 
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {

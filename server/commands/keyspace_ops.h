@@ -88,11 +88,33 @@ void KeysDestNumkeysAt2(std::span<const std::string_view> args, KeyPositions* ou
 // --- Collection lookups for the list, hash, set and sorted-set families ---
 // On a key of another type these reply WRONGTYPE themselves and return false; the caller returns.
 
-// For reading: *out is the collection, or nullptr when the key does not exist.
+// What a lookup does besides finding the entry, as Redis' lookupKey: a found key's access time
+// is refreshed (OBJECT IDLETIME) unless kLookupNoTouch, and a read lookup counts a keyspace hit or
+// miss, a miss also raising a `keymiss` event unless kLookupNoNotify. Redis' choices per command:
+// reads touch and count; writes only touch; EXISTS, TYPE and TTL count without touching; OBJECT
+// counts without touching or notifying.
+enum LookupFlags : unsigned {
+  kLookupWrite = 0,
+  kLookupRead = 1,
+  kLookupNoTouch = 2,
+  kLookupNoNotify = 4,
+};
+void NoteLookup(CommandContext& ctx, Entry* e, std::string_view key, unsigned flags);
+
+// Whether a collection lookup is a read for NoteLookup: kByCommand follows the command's flags
+// (a write command's lookups are writes); kRead is for the source keys of the *STORE commands,
+// which Redis reads like their non-storing forms.
+enum class LookupFor { kByCommand, kRead };
+inline bool IsReadLookup(const CommandContext& ctx, LookupFor mode) {
+  return mode == LookupFor::kRead || ctx.spec == nullptr || !(ctx.spec->flags & kCmdWrite);
+}
+
+// *out is the collection, or nullptr when the key does not exist.
 template <typename T>
 bool FindCollection(CommandContext& ctx, DbTable& db, std::string_view key, ObjType type,
-                    T** out) {
+                    T** out, LookupFor mode = LookupFor::kByCommand) {
   Entry* e = db.Find(key, ctx.now_ms);
+  NoteLookup(ctx, e, key, IsReadLookup(ctx, mode) ? kLookupRead : kLookupWrite);
   *out = nullptr;
   if (!e) return true;
   if (e->obj_type() != type) {

@@ -137,6 +137,8 @@ void SPopCmd(CommandContext& ctx) {
   if (!FindSet(ctx, key, &s)) return;
   if (s == nullptr || count == 0) return ctx.rb.SetHeader(0);
   if (static_cast<uint64_t>(count) >= s->Length()) {
+    // Redis answers this case with its SUNION code, whose read lookup counts a keyspace hit.
+    NoteLookup(ctx, ctx.Db(key).Find(key, ctx.now_ms), key, kLookupRead);
     ReplyMembers(ctx, *s);
     ctx.Db(key).Delete(key, ctx.now_ms);
     NotifyKeyspaceEvent(ctx, kNotifySet, "spop", key);
@@ -248,7 +250,7 @@ bool LookupSets(CommandContext& ctx, std::span<const std::string_view> keys,
   sets->clear();
   for (std::string_view k : keys) {
     SetValue* s;
-    if (!FindSet(ctx, k, &s)) return false;
+    if (!FindCollection(ctx, ctx.Db(k), k, ObjType::kSet, &s, LookupFor::kRead)) return false;
     if (s == nullptr) *missing = true;
     sets->push_back(s);
   }

@@ -23,12 +23,7 @@ constexpr int64_t kMaxMs = INT64_MAX;
 // Looks a key up for reading and counts the hit or miss.
 Entry* LookupRead(CommandContext& ctx, std::string_view key) {
   Entry* e = ctx.Db(key).Find(key, ctx.now_ms);
-  if (e) {
-    e->atime = LruClock();
-    Bump(ctx.worker.stats().keyspace_hits);
-  } else {
-    Bump(ctx.worker.stats().keyspace_misses);
-  }
+  NoteLookup(ctx, e, key, kLookupRead);
   return e;
 }
 
@@ -128,6 +123,7 @@ void SetCmd(CommandContext& ctx) {
   Entry** link = db.FindLink(key, ctx.now_ms);
   Entry* old = link ? *link : nullptr;
   if (get) {
+    NoteLookup(ctx, old, key, kLookupRead);  // the GET part reads like GET
     if (old && old->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
     if (old) {
       ReplyStringValue(ctx, old);
@@ -215,6 +211,7 @@ void MSetNxCmd(CommandContext& ctx) {
 void GetSetCmd(CommandContext& ctx) {
   DbTable& db = ctx.Db(ctx.args[1]);
   Entry* old = db.Find(ctx.args[1], ctx.now_ms);
+  NoteLookup(ctx, old, ctx.args[1], kLookupRead);
   if (old && old->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
   if (old) {
     ReplyStringValue(ctx, old);
@@ -251,14 +248,10 @@ void GetExCmd(CommandContext& ctx) {
   if (!exp.Deadline(ctx, "getex", &deadline)) return;
   DbTable& db = ctx.Db(a[1]);
   Entry** link = db.FindLink(a[1], ctx.now_ms);
-  if (!link) {
-    Bump(ctx.worker.stats().keyspace_misses);
-    return ctx.rb.Null();
-  }
-  Bump(ctx.worker.stats().keyspace_hits);
+  NoteLookup(ctx, link ? *link : nullptr, a[1], kLookupRead);
+  if (!link) return ctx.rb.Null();
   Entry* e = *link;
   if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
-  e->atime = LruClock();
   ReplyStringValue(ctx, e);
   if (exp.given) {
     if (deadline <= ctx.now_ms) {

@@ -166,9 +166,10 @@ bool NotifyRemoved(CommandContext& ctx, DbTable& db, std::string_view key, std::
   return true;
 }
 
-// Write lookups: the zset at key, or nullptr. False (after replying WRONGTYPE) on another type.
-bool FindZSet(CommandContext& ctx, std::string_view key, ZSetValue** z) {
-  return FindCollection(ctx, ctx.Db(key), key, ObjType::kZSet, z);
+// The zset at key, or nullptr. False (after replying WRONGTYPE) on another type.
+bool FindZSet(CommandContext& ctx, std::string_view key, ZSetValue** z,
+              LookupFor mode = LookupFor::kByCommand) {
+  return FindCollection(ctx, ctx.Db(key), key, ObjType::kZSet, z, mode);
 }
 
 // ---------------------------------------------------------------- ZADD / ZINCRBY
@@ -433,7 +434,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, bool store, RangeType ty
       break;
   }
   ZSetValue* z;
-  if (!FindZSet(ctx, a[src_idx], &z)) return;
+  if (!FindZSet(ctx, a[src_idx], &z, LookupFor::kRead)) return;  // ZRANGESTORE's source too
   size_t lo = 0, hi = 0;
   if (z != nullptr) {
     switch (type) {
@@ -733,6 +734,7 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
   std::vector<Source> src(n);
   for (size_t i = 0; i < n; ++i) {
     Entry* e = ctx.Db(keys[i]).Find(keys[i], ctx.now_ms);
+    NoteLookup(ctx, e, keys[i], kLookupRead);
     if (e == nullptr) continue;
     if (e->obj_type() == ObjType::kZSet) {
       src[i].zset = CollectionAs<ZSetValue>(e);

@@ -324,3 +324,71 @@ def _wake(pair, block_args, push_args):
 ])
 def test_woken_blocking_pops(pair, block_args, push_args):
     run_sequence(pair, "KEA", [], during=_wake(pair, block_args, push_args))
+
+
+READ_MISS_STEPS = [
+    ("GET", "nosuch"), ("MGET", "nosuch", "nosuch2"), ("STRLEN", "nosuch"),
+    ("GETRANGE", "nosuch", "0", "1"), ("GETDEL", "nosuch"), ("GETEX", "nosuch"),
+    ("LRANGE", "nolist", "0", "-1"), ("LINDEX", "nolist", "0"), ("LLEN", "nolist"),
+    ("LPOS", "nolist", "a"),
+    ("HGET", "nohash", "f"), ("HMGET", "nohash", "f", "g"), ("HGETALL", "nohash"),
+    ("HLEN", "nohash"), ("HEXISTS", "nohash", "f"), ("HSTRLEN", "nohash", "f"),
+    ("HRANDFIELD", "nohash"), ("HSCAN", "nohash", "0"),
+    ("SMEMBERS", "noset"), ("SISMEMBER", "noset", "m"), ("SCARD", "noset"),
+    ("SINTER", "noset", "noset2"), ("SUNION", "noset"), ("SDIFF", "noset", "noset2"),
+    ("SINTERCARD", "2", "noset", "noset2"),
+    ("ZSCORE", "nozset", "m"), ("ZRANGE", "nozset", "0", "-1"), ("ZCARD", "nozset"),
+    ("ZRANK", "nozset", "m"), ("ZCOUNT", "nozset", "-inf", "+inf"),
+    ("ZUNION", "2", "nozset", "noset"), ("ZINTER", "1", "nozset"), ("ZDIFF", "1", "nozset"),
+]
+
+KEY_STEPS = [
+    ("SET", "k", "v"), ("EXISTS", "k", "nosuch"), ("TYPE", "k"), ("TYPE", "nosuch"), ("TTL", "k"),
+    ("PTTL", "nosuch"), ("EXPIRETIME", "k"), ("OBJECT", "ENCODING", "k"),
+    ("OBJECT", "ENCODING", "nosuch"), ("OBJECT", "FREQ", "nosuch"), ("TOUCH", "k", "nosuch"),
+    ("EXPIRE", "k", "100"), ("PERSIST", "k"), ("COPY", "k", "k2"), ("COPY", "nosuch", "k3"),
+    ("RENAME", "k2", "k4"), ("RENAMENX", "k4", "k"), ("MOVE", "k4", "3"), ("DEL", "k", "nosuch"),
+    ("INCR", "n"), ("APPEND", "n", "1"), ("SETRANGE", "n", "0", "5"), ("SET", "n", "1", "GET"),
+    ("GETSET", "n", "2"), ("MSETNX", "n", "1", "m", "1"), ("SETNX", "n", "1"),
+]
+
+ALL_STEPS = READ_MISS_STEPS + KEY_STEPS + LIST_STEPS + HASH_STEPS + SET_STEPS + ZSET_STEPS
+
+
+@pytest.mark.parametrize("flags", ["Em", "Km", "KEA"])
+def test_keymiss_events(pair, flags):
+    """Read commands on missing keys raise `keymiss` (class m, which A does not include); the
+    families' write commands on missing keys and the *STORE forms are checked by the sequences
+    above with the same flags."""
+    got = run_sequence(pair, flags, ALL_STEPS)
+    if flags == "Em":
+        assert "__keyevent@0__:keymiss nosuch" in got
+        assert "__keyevent@0__:keymiss nozset" in got
+    if flags == "KEA":
+        assert not any("keymiss" in g for g in got)
+
+
+def _hits_misses(conn):
+    info = conn.callv("INFO", "stats").decode()
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    return int(fields["keyspace_hits"]), int(fields["keyspace_misses"])
+
+
+def test_keyspace_hits_and_misses_counted_as_redis(pair):
+    """INFO's keyspace_hits/keyspace_misses move as Redis' do over every family's commands: reads
+    count, writes do not, the *STORE forms' sources count as reads."""
+    pair.flushall()
+    cli = pair.session()
+    try:
+        before = [_hits_misses(c) for c in (cli.a, cli.b)]
+        for step in ALL_STEPS:
+            if step[0] == RANDOM:
+                cli.both(*step[1:])
+            else:
+                cli.cmd(*step)
+        after = [_hits_misses(c) for c in (cli.a, cli.b)]
+        delta = [(h1 - h0, m1 - m0) for (h0, m0), (h1, m1) in zip(before, after)]
+        assert delta[0] == delta[1]
+        assert delta[0][0] > 0 and delta[0][1] > 0
+    finally:
+        cli.close()
