@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds (release, and debug with ASan+UBSan), runs every test:
-# GoogleTest unit tests under the sanitizers, the integration suite (pytest, real clients against
-# real servers) against the sanitized server and the shoal-bench tests against the release build.
+# Installs what is missing, builds (release, debug with ASan+UBSan, and ThreadSanitizer), runs every
+# test: GoogleTest unit tests under the sanitizers, the integration suite (pytest, real clients
+# against real servers) against the ASan server, the concurrency tests again against the TSan
+# server, and the shoal-bench tests against the release build.
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ build build --buildtype=release || status=1
 echo "== build (debug, ASan+UBSan)"
 build build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
   -Djemalloc=false -Dbenchmarks=disabled || status=1
+echo "== build (ThreadSanitizer)"
+build build-tsan --buildtype=debugoptimized -Db_sanitize=thread -Db_lundef=false \
+  -Djemalloc=false -Dbenchmarks=disabled -Dtests=disabled || status=1
 
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -39,6 +43,22 @@ done
 echo "== integration tests (shoal-server with ASan+UBSan against redis-server)"
 SHOAL_BUILD_DIR=$PWD/build-asan timeout 1800 $PY -m pytest tests/integration -q \
   --ignore=tests/integration/test_shoal_bench.py --junitxml="$results/integration.xml" || status=1
+
+echo "== concurrency tests (shoal-server with ThreadSanitizer against redis-server)"
+# Every cross-thread path: many clients on both workers, blocking pops woken from the other
+# worker, EXEC across shards, Pub/Sub delivery between workers. A data race TSan sees is written
+# to tsan.* and fails the run even when the test itself passed.
+mkdir -p "$results/tsan"
+TSAN_OPTIONS="log_path=$results/tsan/tsan second_deadlock_stack=1" SHOAL_BUILD_DIR=$PWD/build-tsan \
+  timeout 900 $PY -m pytest -q tests/integration/test_concurrency.py \
+  tests/integration/test_blocking.py tests/integration/test_transactions.py \
+  tests/integration/test_pubsub.py --junitxml="$results/tsan.xml" || status=1
+if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
+  echo "FAILED: ThreadSanitizer reports:"; cat "$results"/tsan/tsan.*
+  echo '<testsuites><testsuite><testcase name="tsan-reports"><failure/></testcase></testsuite></testsuites>' \
+    >"$results/tsan-reports.xml"
+  status=1
+fi
 
 echo "== shoal-bench tests (release)"
 SHOAL_BUILD_DIR=$PWD/build timeout 600 $PY -m pytest tests/integration/test_shoal_bench.py -q \
