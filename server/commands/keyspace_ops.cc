@@ -112,6 +112,7 @@ Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at) {
 }
 
 Entry* RekeyEntry(const Entry* e, std::string_view key, int64_t expire_at) {
+  if (e->obj_type() != ObjType::kString) return MoveCollectionEntry(e, key, expire_at);
   bool has_exp = expire_at != kNoExpire;
   Entry* n = Entry::New(key, e->obj_type(), e->value_len(), has_exp);
   n->flags = static_cast<uint8_t>((e->flags & ~Entry::kHasExpire) | (has_exp ? Entry::kHasExpire : 0));

@@ -133,9 +133,9 @@ bool FindOrCreateCollection(CommandContext& ctx, DbTable& db, std::string_view k
                             Make&& make, T** out) {
   if (!FindCollection(ctx, db, key, type, out)) return false;
   if (*out == nullptr) {
-    std::unique_ptr<T> fresh = make();
-    *out = fresh.get();
-    db.Insert(NewCollectionEntry(key, std::move(fresh), kNoExpire));
+    Entry* e = NewCollectionEntry(key, make(), kNoExpire);
+    db.Insert(e);
+    *out = CollectionAs<T>(e);
   }
   return true;
 }

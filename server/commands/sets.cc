@@ -70,9 +70,9 @@ void SAddCmd(CommandContext& ctx) {
   SetValue* s;
   if (!FindCollection(ctx, db, a[1], ObjType::kSet, &s)) return;
   if (s == nullptr) {
-    std::unique_ptr<SetValue> fresh = SetValue::ForFirst(a[2], a.size() - 2);
-    s = fresh.get();
-    db.Insert(NewCollectionEntry(a[1], std::move(fresh), kNoExpire));
+    Entry* e = NewCollectionEntry(a[1], SetValue::ForFirst(a[2], a.size() - 2), kNoExpire);
+    db.Insert(e);
+    s = CollectionAs<SetValue>(e);
   }
   int64_t added = 0;
   for (size_t i = 2; i < a.size(); ++i) added += s->Add(a[i]);
@@ -232,9 +232,9 @@ void SMoveCmd(CommandContext& ctx) {
   if (de != nullptr) {
     d = CollectionAs<SetValue>(de);
   } else {
-    std::unique_ptr<SetValue> fresh = SetValue::ForFirst(member, 1);
-    d = fresh.get();
-    ddb.Insert(NewCollectionEntry(dst, std::move(fresh), kNoExpire));
+    Entry* e = NewCollectionEntry(dst, SetValue::ForFirst(member, 1), kNoExpire);
+    ddb.Insert(e);
+    d = CollectionAs<SetValue>(e);
   }
   // Already a member of the destination: only the source changed.
   if (d->Add(member)) NotifyKeyspaceEvent(ctx, kNotifySet, "sadd", dst);

@@ -236,9 +236,9 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
       if (incr) return ctx.rb.Null();
       return ctx.rb.Integer(0);
     }
-    std::unique_ptr<ZSetValue> fresh = NewZSet(pairs, max_len);
-    z = fresh.get();
-    db.Insert(NewCollectionEntry(key, std::move(fresh), kNoExpire));
+    Entry* e = NewCollectionEntry(key, NewZSet(pairs, max_len), kNoExpire);
+    db.Insert(e);
+    z = CollectionAs<ZSetValue>(e);
   }
   for (size_t i = 0; i < pairs; ++i) {
     double new_score = 0;

@@ -25,6 +25,7 @@ class HashValue : public CollectionValue {
   HashValue(const HashValue&) = delete;
   HashValue& operator=(const HashValue&) = delete;
 
+  size_t ObjectSize() const override { return sizeof(*this); }
   ObjType type() const override { return ObjType::kHash; }
   std::string_view EncodingName() const override { return map() ? "hashtable" : "listpack"; }
   size_t Length() const override {

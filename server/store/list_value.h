@@ -16,6 +16,7 @@ class ListValue : public CollectionValue {
  public:
   ListValue() : ql_(Fill()) {}
 
+  size_t ObjectSize() const override { return sizeof(*this); }
   ObjType type() const override { return ObjType::kList; }
   std::string_view EncodingName() const override { return "quicklist"; }
   size_t Length() const override { return ql_.size(); }

@@ -12,12 +12,21 @@
 
 namespace shoal {
 
-// A list, hash, set or sorted set. The keyspace entry holds one pointer to it (the entry's 8-byte
-// value) and owns it: Entry::Free deletes it. Every method runs under the shard lock of its key,
-// so implementations need no synchronization of their own.
+// A list, hash, set or sorted set. The object lives inside its keyspace entry, in the value bytes
+// (8-byte aligned after a pad of up to 7 bytes), so a key costs one allocation plus the
+// collection's own buffers, and reaching the collection costs no pointer chase. Entry::Free
+// destroys it. Every method runs under the shard lock of its key, so implementations need no
+// synchronization of their own.
+//
+// Entries are reallocated when a key is renamed, moved or gains/loses a TTL, and the object is
+// moved by copying its bytes: implementations must be trivially relocatable (hold pointers to
+// their own heap buffers, never pointers to themselves), and a CollectionValue* is valid only
+// until its entry is replaced.
 class CollectionValue {
  public:
   virtual ~CollectionValue() = default;
+  // sizeof the implementation: the bytes the entry reserves for it.
+  virtual size_t ObjectSize() const = 0;
   virtual ObjType type() const = 0;
   // OBJECT ENCODING's answer, in Redis' names: listpack, quicklist, intset, hashtable, skiplist.
   virtual std::string_view EncodingName() const = 0;
@@ -30,15 +39,18 @@ class CollectionValue {
   virtual size_t MemoryUsage() const = 0;
 };
 
-// Creates an entry for key owning value (the entry takes ownership).
+// Creates an entry for key holding value: the object moves into the entry (its heap copy is
+// released). Pointers to *value are not valid afterwards: use CollectionOf(entry).
 Entry* NewCollectionEntry(std::string_view key, std::unique_ptr<CollectionValue> value,
                           int64_t expire_at_or_minus1);
+// A new entry for key that takes over e's collection (RENAME, MOVE, TTL changes): e must then be
+// released with Entry::FreeShell, never Entry::Free.
+Entry* MoveCollectionEntry(const Entry* e, std::string_view key, int64_t expire_at_or_minus1);
 
 // The collection an entry of a non-string type holds.
 inline CollectionValue* CollectionOf(const Entry* e) {
-  CollectionValue* v;
-  std::memcpy(&v, e->value(), sizeof(v));
-  return v;
+  const uintptr_t p = reinterpret_cast<uintptr_t>(e->value());
+  return reinterpret_cast<CollectionValue*>((p + 7) & ~uintptr_t{7});
 }
 template <typename T>
 T* CollectionAs(const Entry* e) {

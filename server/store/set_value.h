@@ -30,6 +30,7 @@ class SetValue : public CollectionValue {
   // expected (Redis 7.2's choice).
   static std::unique_ptr<SetValue> ForFirst(std::string_view first, size_t size_hint);
 
+  size_t ObjectSize() const override { return sizeof(*this); }
   ObjType type() const override { return ObjType::kSet; }
   std::string_view EncodingName() const override;
   size_t Length() const override;

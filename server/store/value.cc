@@ -36,7 +36,7 @@ Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has
 }
 
 void Entry::Free(Entry* e) {
-  if (e->obj_type() != ObjType::kString) delete CollectionOf(e);
+  if (e->obj_type() != ObjType::kString) CollectionOf(e)->~CollectionValue();
   free(e);
 }
 

@@ -45,6 +45,7 @@ class ZSetValue : public CollectionValue {
   // encoding of a new set from what is about to be added).
   static std::unique_ptr<ZSetValue> Create(size_t size_hint, size_t max_len);
 
+  size_t ObjectSize() const override { return sizeof(*this); }
   ObjType type() const override { return ObjType::kZSet; }
   std::string_view EncodingName() const override;
   size_t Length() const override;

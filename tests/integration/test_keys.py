@@ -817,3 +817,65 @@ def test_random_key_operations_match(d2):
         else:
             d2.cmd(*op)
     d2.cmd_unordered("KEYS", "*")
+
+
+def _fill(d, kind, key, n):
+    """A collection of n elements at key: n=3 stays compact, n=200 is past every listpack limit."""
+    if kind == "list":
+        d.cmd("RPUSH", key, *[f"e{i}" for i in range(n)])
+    elif kind == "hash":
+        d.cmd("HSET", key, *[x for i in range(n) for x in (f"f{i}", f"v{i}")])
+    elif kind == "set":
+        d.cmd("SADD", key, *[f"m{i}" for i in range(n)])
+    elif kind == "intset":
+        d.cmd("SADD", key, *[str(i) for i in range(n)])
+    else:
+        d.cmd("ZADD", key, *[x for i in range(n) for x in (str(i), f"m{i}")])
+
+
+def _read(d, kind, key):
+    if kind == "list":
+        d.cmd("LRANGE", key, "0", "-1")
+    elif kind == "hash":
+        d.cmd("HGETALL", key)
+        d.cmd("HGET", key, "f1")
+    elif kind in ("set", "intset"):
+        d.cmd_unordered("SMEMBERS", key)
+        d.cmd("SCARD", key)
+    else:
+        d.cmd("ZRANGE", key, "0", "-1", "WITHSCORES")
+        d.cmd("ZSCORE", key, "m2")
+    if kind != "set":  # small non-integer sets are listpacks in Shoal (as in Redis 7.2), not in 7.0
+        d.cmd("OBJECT", "ENCODING", key)
+
+
+@pytest.mark.parametrize("kind", ["list", "hash", "set", "intset", "zset"])
+@pytest.mark.parametrize("n", [3, 200])
+def test_collections_survive_every_entry_relocation(d, kind, n):
+    """A collection lives inside its keyspace entry, which is reallocated when the key gains or
+    loses a TTL, is renamed (a key of another length shifts the object's alignment pad) or moves
+    to another db; COPY clones it. Every key length 1..17 puts the object at each offset mod 8,
+    with and without the TTL slot; the contents must survive every move, then be written again."""
+    for length in range(1, 18):
+        key = "k" * length
+        other = "o" * (length % 7 + 1)
+        _fill(d, kind, key, n)
+        d.cmd("EXPIRE", key, "1000")            # the TTL slot appears: reallocated
+        _read(d, kind, key)
+        d.cmd("RENAME", key, other)             # another key length, TTL kept
+        _read(d, kind, other)
+        d.cmd("PERSIST", other)                 # the TTL slot goes
+        d.cmd("MOVE", other, "1")
+        d.cmd("SELECT", "1")
+        d.cmd("COPY", other, key)
+        d.cmd("RENAME", other, key + "x")
+        d.cmd("MOVE", key + "x", "0")
+        _read(d, kind, key)
+        d.cmd("SELECT", "0")
+        _read(d, kind, key + "x")
+        _fill(d, kind, key + "x", 5)            # still writable after all the moves
+        _read(d, kind, key + "x")
+        d.cmd("DEL", key + "x")
+        d.cmd("SELECT", "1")
+        d.cmd("DEL", key)
+        d.cmd("SELECT", "0")
