@@ -34,6 +34,7 @@ enum CommandFlag : uint32_t {
   kCmdSelfLocking = 1 << 11,
   kCmdSkipSlowlog = 1 << 12,
   kCmdAllowBusy = 1 << 13,
+  kCmdNoMulti = 1 << 14,  // refused inside MULTI (COMMAND INFO's no_multi)
 };
 
 struct CommandContext;

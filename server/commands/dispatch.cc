@@ -94,6 +94,12 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
     return;
   }
   if (ClientState* st = conn.state_if_any()) {
+    if (st->in_multi && (spec->flags & kCmdNoMulti)) {
+      rb.Error("ERR Command not allowed inside a transaction");
+      Bump(cs.rejected);
+      FlagTransaction(conn);
+      return;
+    }
     if (st->in_multi && !RunsInsideMulti(spec)) {
       // Redis limits nothing here either, but an unbounded queue is unbounded memory: the
       // query-buffer limit bounds what one transaction may hold.

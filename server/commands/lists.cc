@@ -515,10 +515,10 @@ void RegisterListCommands(CommandTable& t) {
   t.Add({"lmove", 5, W, 1, 2, 1, LMoveCmd, "list", "Pop an element from a list, push it to another list and return it", "6.2.0"});
   t.Add({"rpoplpush", 3, W, 1, 2, 1, RPopLPushCmd, "list", "Remove the last element in a list, prepend it to another list and return it", "1.2.0"});
   t.Add({"lmpop", -4, D, 0, 0, 0, LMPopCmd, "list", "Pop elements from a list", "7.0.0", {}, KeysNumkeysAt1});
-  t.Add({"blpop", -3, D | B, 1, -2, 1, BLPopCmd, "list", "Remove and get the first element in a list, or block until one is available", "2.0.0"});
-  t.Add({"brpop", -3, D | B, 1, -2, 1, BRPopCmd, "list", "Remove and get the last element in a list, or block until one is available", "2.0.0"});
-  t.Add({"blmove", 6, W | D | B, 1, 2, 1, BLMoveCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0"});
-  t.Add({"brpoplpush", 4, W | D | B, 1, 2, 1, BRPopLPushCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0"});
+  t.Add({"blpop", -3, D | B | kCmdNoScript, 1, -2, 1, BLPopCmd, "list", "Remove and get the first element in a list, or block until one is available", "2.0.0"});
+  t.Add({"brpop", -3, D | B | kCmdNoScript, 1, -2, 1, BRPopCmd, "list", "Remove and get the last element in a list, or block until one is available", "2.0.0"});
+  t.Add({"blmove", 6, W | D | B | kCmdNoScript, 1, 2, 1, BLMoveCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0"});
+  t.Add({"brpoplpush", 4, W | D | B | kCmdNoScript, 1, 2, 1, BRPopLPushCmd, "list", "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0"});
   t.Add({"blmpop", -5, D | B, 0, 0, 0, BLMPopCmd, "list", "Pop elements from a list, or block until one is available", "7.0.0", {}, KeysNumkeysAt2});
 }
 // clang-format on

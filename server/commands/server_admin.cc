@@ -269,9 +269,54 @@ void FlagNames(uint32_t f, std::vector<std::string_view>* out) {
   if (f & kCmdBlocking) out->push_back("blocking");
   if (f & kCmdLoading) out->push_back("loading");
   if (f & kCmdStale) out->push_back("stale");
-  if (f & kCmdNoAuth) out->push_back("no_auth");
-  if (f & kCmdAllowBusy) out->push_back("allow_busy");
+  if (f & kCmdSkipSlowlog) out->push_back("skip_slowlog");
   if (f & kCmdFast) out->push_back("fast");
+  if (f & kCmdNoAuth) out->push_back("no_auth");
+  if (f & kCmdNoMulti) out->push_back("no_multi");
+  if (f & kCmdAllowBusy) out->push_back("allow_busy");
+}
+
+// ACL categories as Redis derives most of them: the data type or area from the group, read/write
+// and fast/slow from the flags, admin commands also dangerous; in Redis' category order.
+void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
+  // Where Redis' list is not what the rules below give: container commands list only their own
+  // categories, and a few server commands are marked dangerous or keyspace.
+  static const auto* kExceptions =
+      new absl::flat_hash_map<std::string_view, std::vector<std::string_view>>{
+          {"client", {"@slow"}},
+          {"config", {"@slow"}},
+          {"object", {"@slow"}},
+          {"pubsub", {"@slow"}},
+          {"command", {"@slow", "@connection"}},
+          {"info", {"@slow", "@dangerous"}},
+          {"lastsave", {"@admin", "@fast", "@dangerous"}},
+          {"keys", {"@keyspace", "@read", "@slow", "@dangerous"}},
+          {"dbsize", {"@keyspace", "@read", "@fast"}},
+          {"flushall", {"@keyspace", "@write", "@slow", "@dangerous"}},
+          {"flushdb", {"@keyspace", "@write", "@slow", "@dangerous"}},
+          {"swapdb", {"@keyspace", "@write", "@fast", "@dangerous"}},
+      };
+  if (auto it = kExceptions->find(s.name); it != kExceptions->end()) {
+    *out = it->second;
+    return;
+  }
+  const uint32_t f = s.flags;
+  const std::string_view g = s.group;
+  if (g == "generic") out->push_back("@keyspace");
+  if (f & kCmdReadonly) out->push_back("@read");
+  if (f & kCmdWrite) out->push_back("@write");
+  if (g == "set") out->push_back("@set");
+  if (g == "sorted-set") out->push_back("@sortedset");
+  if (g == "list") out->push_back("@list");
+  if (g == "hash") out->push_back("@hash");
+  if (g == "string") out->push_back("@string");
+  if (g == "pubsub") out->push_back("@pubsub");
+  if (f & kCmdAdmin) out->push_back("@admin");
+  out->push_back((f & kCmdFast) ? "@fast" : "@slow");
+  if (f & kCmdBlocking) out->push_back("@blocking");
+  if (f & kCmdAdmin) out->push_back("@dangerous");
+  if (g == "connection") out->push_back("@connection");
+  if (g == "transactions") out->push_back("@transaction");
 }
 
 void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
@@ -281,13 +326,18 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   rb.Integer(s.arity);
   std::vector<std::string_view> flags;
   FlagNames(s.flags, &flags);
+  // Keys found by the command's own function (numkeys forms) are not a first/last/step range:
+  // clients must ask COMMAND GETKEYS, which Redis says with this flag.
+  if (s.keys != nullptr) flags.push_back("movablekeys");
   rb.SetHeader(flags.size());
   for (auto f : flags) rb.Simple(f);
   rb.Integer(s.first_key);
   rb.Integer(s.last_key);
   rb.Integer(s.step);
-  rb.SetHeader(1);
-  rb.Simple(Cat("@", s.group));
+  std::vector<std::string_view> categories;
+  CategoryNames(s, &categories);
+  rb.SetHeader(categories.size());
+  for (auto c : categories) rb.Simple(c);
   rb.SetHeader(0);  // tips
   rb.ArrayHeader(0);  // key specs
   rb.ArrayHeader(s.subcommands.size());
@@ -299,8 +349,10 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
     rb.Integer(0);
     rb.Integer(0);
     rb.Integer(0);
-    rb.SetHeader(1);
-    rb.Simple(Cat("@", s.group));
+    std::vector<std::string_view> categories;
+    CategoryNames(s, &categories);
+    rb.SetHeader(categories.size());
+    for (auto c : categories) rb.Simple(c);
     rb.SetHeader(0);
     rb.ArrayHeader(0);
     rb.ArrayHeader(0);
@@ -468,7 +520,7 @@ void RegisterServerCommands(CommandTable& t) {
          {"count", "info", "docs", "list", "help"}});
   t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server", "Return the current server time", "2.6.0"});
   t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server", "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
-  t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale, 0, 0, 0, ShutdownCmd, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0"});
+  t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0, ShutdownCmd, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0"});
 }
 
 }  // namespace shoal

@@ -1022,7 +1022,7 @@ void RegisterZSetCommands(CommandTable& t) {
   constexpr uint32_t R = kCmdReadonly;
   constexpr uint32_t F = kCmdFast;
   // Commands taking numkeys lock their keys themselves; the table shows Redis' key positions.
-  const std::string_view g = "sorted_set";
+  const std::string_view g = "sorted-set";  // COMMAND DOCS group, as Redis names it
   t.Add({"zadd", -4, W | F, 1, 1, 1, ZAddCmd, g,
          "Add one or more members to a sorted set, or update its score if it already exists",
          "1.2.0"});
@@ -1070,11 +1070,11 @@ void RegisterZSetCommands(CommandTable& t) {
          "Remove and return members with the lowest scores in a sorted set", "5.0.0"});
   t.Add({"zpopmax", -2, D | F, 1, 1, 1, ZPopMaxCmd, g,
          "Remove and return members with the highest scores in a sorted set", "5.0.0"});
-  t.Add({"bzpopmin", -3, D | F | kCmdBlocking, 1, -2, 1, BZPopMinCmd, g,
+  t.Add({"bzpopmin", -3, D | F | kCmdBlocking | kCmdNoScript, 1, -2, 1, BZPopMinCmd, g,
          "Remove and return the member with the lowest score from one or more sorted sets, or "
          "block until one is available",
          "5.0.0"});
-  t.Add({"bzpopmax", -3, D | F | kCmdBlocking, 1, -2, 1, BZPopMaxCmd, g,
+  t.Add({"bzpopmax", -3, D | F | kCmdBlocking | kCmdNoScript, 1, -2, 1, BZPopMaxCmd, g,
          "Remove and return the member with the highest score from one or more sorted sets, or "
          "block until one is available",
          "5.0.0"});

@@ -42,7 +42,8 @@ def test_nesting_and_watch_inside_multi(d):
 
 
 def test_queue_time_errors_abort(d):
-    for bad in (("NOSUCHCOMMAND", "x"), ("GET",), ("SET", "k")):
+    # SHUTDOWN is no_multi: refused when queued (a queued SHUTDOWN once stopped the server at EXEC).
+    for bad in (("NOSUCHCOMMAND", "x"), ("GET",), ("SET", "k"), ("SHUTDOWN", "NOSAVE")):
         d.cmd("MULTI")
         d.cmd("SET", "k", "queued")
         d.cmd(*bad)
