@@ -13,6 +13,8 @@ enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHas
 
 // Layout (bytes): [next 8][atime 4][type 1][flags 1][varint key_len][varint val_len]
 //                 [expire-at ms 8, only if kHasExpire][key][value]
+// For a list, hash, set or sorted set the value is the collection object itself, after a pad
+// that aligns it to 8 bytes (object.h).
 // 12-byte key + 100-byte value = 128 bytes: one jemalloc size class, no separate key, value
 // or dict-entry objects (Redis spends ~4 allocations on the same pair).
 struct Entry {
@@ -30,7 +32,7 @@ struct Entry {
 
   // Allocates an entry with room for a value of val_len bytes (left uninitialized).
   static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire);
-  // Frees the entry and, for a collection type, the collection it owns (object.h).
+  // Frees the entry and, for a collection type, destroys the collection it holds (object.h).
   static void Free(Entry* e);
   // Frees only the entry: its collection has been handed to another entry (RENAME, TTL changes).
   static void FreeShell(Entry* e);

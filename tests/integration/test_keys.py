@@ -854,9 +854,10 @@ def _read(d, kind, key):
 def test_collections_survive_every_entry_relocation(d, kind, n):
     """A collection lives inside its keyspace entry, which is reallocated when the key gains or
     loses a TTL, is renamed (a key of another length shifts the object's alignment pad) or moves
-    to another db; COPY clones it. Every key length 1..17 puts the object at each offset mod 8,
-    with and without the TTL slot; the contents must survive every move, then be written again."""
-    for length in range(1, 18):
+    to another db; COPY clones it. Key lengths 1..17 put the object at each offset mod 8, with
+    and without the TTL slot, and 127/128/200 cross the key length's one-byte varint; the
+    contents must survive every move, then be written again."""
+    for length in list(range(1, 18)) + [127, 128, 200]:
         key = "k" * length
         other = "o" * (length % 7 + 1)
         _fill(d, kind, key, n)
