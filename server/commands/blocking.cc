@@ -23,7 +23,7 @@ void Unregister(Server& server, Connection& conn) {
   Store& store = server.store();
   for (const auto& key : b.keys) {
     Shard& shard = store.shard(store.ShardOf(key));
-    MutexLock l(&shard.mu);
+    SpinMutexLock l(&shard.mu);
     shard.blocked.Remove(b.db, key, conn.id);
   }
 }
@@ -35,7 +35,7 @@ void PassOn(Server& server, int db, const std::string& key) {
   PendingWake w;
   bool found;
   {
-    MutexLock l(&shard.mu);
+    SpinMutexLock l(&shard.mu);
     found = TakeWaiter(shard, db, key, &w);
   }
   if (found) SendWake(server, w);

@@ -141,7 +141,7 @@ class ShardGuard {
   ShardGuard& operator=(const ShardGuard&) = delete;
 
  private:
-  Mutex* mu_;
+  SpinMutex* mu_;
 };
 // Every shard lock, unless EXEC holds them.
 void LockAllShards(CommandContext& ctx);

@@ -18,7 +18,7 @@ void UnwatchAll(Server& server, Connection& conn) {
   Store& store = server.store();
   for (const auto& w : st->watched) {
     Shard& shard = store.shard(store.ShardOf(w.key));
-    MutexLock l(&shard.mu);
+    SpinMutexLock l(&shard.mu);
     shard.watch.Remove(w.db, w.key, &st->watch_dirty);
   }
   st->watched.clear();
@@ -64,7 +64,7 @@ void WatchCmd(CommandContext& ctx) {
     }
     if (already) continue;
     Shard& shard = ctx.store.shard(ctx.store.ShardOf(key));
-    MutexLock l(&shard.mu);
+    SpinMutexLock l(&shard.mu);
     bool existed = shard.db(ctx.db).Find(key, ctx.now_ms) != nullptr;
     shard.watch.Add(ctx.db, key, &st.watch_dirty);
     st.watched.push_back({ctx.db, std::string(key), existed});

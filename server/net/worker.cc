@@ -547,7 +547,7 @@ void Worker::Cron() {
       for (;;) {
         size_t sampled, expired;
         {
-          MutexLock l(&shard.mu);
+          SpinMutexLock l(&shard.mu);
           std::tie(sampled, expired) = shard.db(db).ExpireSome(now, 20, 400);
         }
         expired_total += expired;
@@ -561,7 +561,7 @@ void Worker::Cron() {
   // Background rehashing of tables that are mid-growth, a little each tick.
   for (int s = index_; s < store.num_shards(); s += nworkers) {
     Shard& shard = store.shard(s);
-    MutexLock l(&shard.mu);
+    SpinMutexLock l(&shard.mu);
     for (auto& db : shard.dbs()) {
       if (db.table().rehashing()) db.table().RehashSteps(100);
     }

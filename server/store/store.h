@@ -163,7 +163,7 @@ class Shard {
   explicit Shard(int num_dbs) : watch(num_dbs), blocked(num_dbs), dbs_(num_dbs) {
     for (int i = 0; i < num_dbs; ++i) dbs_[i].set_index(i);
   }
-  Mutex mu;
+  SpinMutex mu;
   WatchTable watch;
   BlockTable blocked;
   DbTable& db(int i) { return dbs_[i]; }
