@@ -61,16 +61,20 @@ class ABSL_LOCKABLE SpinMutex {
   std::atomic<bool> locked_{false};
 };
 
-class ABSL_SCOPED_LOCKABLE SpinMutexLock {
+// Holds an exclusive lock of M (anything with Lock/Unlock) for its scope.
+template <typename M>
+class ABSL_SCOPED_LOCKABLE ScopedLock {
  public:
-  explicit SpinMutexLock(SpinMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
-  ~SpinMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  SpinMutexLock(const SpinMutexLock&) = delete;
-  SpinMutexLock& operator=(const SpinMutexLock&) = delete;
+  explicit ScopedLock(M* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
+  ~ScopedLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  ScopedLock(const ScopedLock&) = delete;
+  ScopedLock& operator=(const ScopedLock&) = delete;
 
  private:
-  SpinMutex* mu_;
+  M* mu_;
 };
+
+using SpinMutexLock = ScopedLock<SpinMutex>;
 
 #if defined(__SANITIZE_THREAD__)
 
@@ -85,16 +89,7 @@ class ABSL_LOCKABLE Mutex {
   std::shared_mutex m_;
 };
 
-class ABSL_SCOPED_LOCKABLE MutexLock {
- public:
-  explicit MutexLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { mu_->Lock(); }
-  ~MutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  MutexLock(const MutexLock&) = delete;
-  MutexLock& operator=(const MutexLock&) = delete;
-
- private:
-  Mutex* mu_;
-};
+using MutexLock = ScopedLock<Mutex>;
 
 class ABSL_SCOPED_LOCKABLE ReaderMutexLock {
  public:
