@@ -27,8 +27,7 @@ namespace shoal {
 // worker's time under pipelined SETs, in `perf annotate`), while this lock's Unlock is a plain
 // release store. Waiters spin briefly, then yield the CPU, then sleep 20 µs at a time, so a long
 // holder (FLUSHALL, KEYS on a large keyspace) costs the waiting worker little more than a blocked
-// mutex would. std::atomic
-// is visible to ThreadSanitizer, so TSan builds check it as it is.
+// mutex would. std::atomic is visible to ThreadSanitizer, so TSan builds check it as it is.
 class ABSL_LOCKABLE SpinMutex {
  public:
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
