@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/store/key_clock.h"
 #include "server/store/object.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
@@ -42,7 +43,7 @@ constexpr int kLogLevelNotice = 2;
 constexpr std::string_view kPolicies[] = {
     "volatile-lru", "volatile-lfu",   "volatile-random", "volatile-ttl", "allkeys-lru",
     "allkeys-lfu",  "allkeys-random", "noeviction",      "allkeys-fifo", "volatile-fifo"};
-constexpr int kPolicyNoEviction = 7;
+static_assert(std::size(kPolicies) == kVolatileFifo + 1 && kPolicies[kNoEviction] == "noeviction");
 
 // Debian's Abseil is built with its own string_view type, so std::string_view needs an
 // explicit hop into and out of Abseil's string functions.
@@ -100,7 +101,10 @@ struct ConfigValues {
   int expire_jitter_pct = 0;
   int hz = 10;
   uint64_t maxmemory = 0;
-  int maxmemory_policy = kPolicyNoEviction;
+  int maxmemory_policy = kNoEviction;
+  int maxmemory_samples = 5;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
   std::string save;  // normalized "seconds changes ..." pairs
   int notify_keyspace_events = 0;
   bool appendonly = false;
@@ -462,6 +466,25 @@ const Param kParams[] = {
        return OneOf(t, kPolicies, &v->maxmemory_policy, w);
      },
      [](const ConfigValues& v) { return std::string(kPolicies[v.maxmemory_policy]); }},
+    {"maxmemory-samples", true, false, "N",
+     "Keys sampled per eviction to find the best one to evict (default 5; Redis' range, but "
+     "more than 1024 sample no more)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, 1, INT_MAX, &v->maxmemory_samples, w);
+     },
+     [](const ConfigValues& v) { return Int(v.maxmemory_samples); }},
+    {"lfu-log-factor", true, false, "N",
+     "How slowly the LFU access counter grows: lower counts more finely (default 10)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, 0, INT_MAX, &v->lfu_log_factor, w);
+     },
+     [](const ConfigValues& v) { return Int(v.lfu_log_factor); }},
+    {"lfu-decay-time", true, false, "MINUTES",
+     "The LFU access counter loses one per this many minutes without access (default 1)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, 0, INT_MAX, &v->lfu_decay_time, w);
+     },
+     [](const ConfigValues& v) { return Int(v.lfu_decay_time); }},
     {"save", true, true, "RULES", "Snapshot rules '<seconds> <changes>...'; accepted, not used yet",
      ParseSave, [](const ConfigValues& v) { return v.save; }},
     {"appendonly", true, false, "no", "Append-only file; only 'no' for now (default no)",
@@ -791,6 +814,9 @@ ConfigValues Config::Current() const {
   v.hz = hz_.load(std::memory_order_relaxed);
   v.maxmemory = maxmemory_.load(std::memory_order_relaxed);
   v.maxmemory_policy = maxmemory_policy_.load(std::memory_order_relaxed);
+  v.maxmemory_samples = maxmemory_samples_.load(std::memory_order_relaxed);
+  v.lfu_log_factor = lfu_log_factor_;
+  v.lfu_decay_time = lfu_decay_time_;
   v.save = save_;
   v.appendonly = appendonly_.load(std::memory_order_relaxed);
   v.notify_keyspace_events = notify_keyspace_events_.load(std::memory_order_relaxed);
@@ -811,6 +837,13 @@ void Config::PublishRuntime(const ConfigValues& v) {
   hz_.store(v.hz, std::memory_order_relaxed);
   maxmemory_.store(v.maxmemory, std::memory_order_relaxed);
   maxmemory_policy_.store(v.maxmemory_policy, std::memory_order_relaxed);
+  maxmemory_samples_.store(v.maxmemory_samples, std::memory_order_relaxed);
+  lfu_log_factor_ = v.lfu_log_factor;
+  lfu_decay_time_ = v.lfu_decay_time;
+  const bool lfu = v.maxmemory_policy == kVolatileLfu || v.maxmemory_policy == kAllkeysLfu;
+  const bool fifo = v.maxmemory_policy == kVolatileFifo || v.maxmemory_policy == kAllkeysFifo;
+  SetKeyClock(lfu ? KeyClock::kLfu : fifo ? KeyClock::kFifo : KeyClock::kLru, v.lfu_log_factor,
+              v.lfu_decay_time);
   save_ = v.save;
   appendonly_.store(v.appendonly, std::memory_order_relaxed);
   notify_keyspace_events_.store(v.notify_keyspace_events, std::memory_order_relaxed);

@@ -50,6 +50,12 @@ struct OutputBufferLimit {
   int64_t soft_seconds = 0;
 };
 
+// maxmemory-policy, in the order of the names Redis lists in its error message, then Shoal's.
+enum EvictionPolicy : int {
+  kVolatileLru, kVolatileLfu, kVolatileRandom, kVolatileTtl, kAllkeysLru, kAllkeysLfu,
+  kAllkeysRandom, kNoEviction, kAllkeysFifo, kVolatileFifo
+};
+
 // All options of one process. ParseCommandLine runs once, before any worker starts; after
 // that every accessor is safe from any thread. Values CONFIG SET can change are atomics
 // (plain loads on the hot path) or guarded by a mutex (the strings).
@@ -97,6 +103,10 @@ class Config {
   int hz() const { return hz_.load(std::memory_order_relaxed); }
   uint64_t maxmemory() const { return maxmemory_.load(std::memory_order_relaxed); }
   std::string maxmemory_policy() const;
+  EvictionPolicy eviction_policy() const {
+    return static_cast<EvictionPolicy>(maxmemory_policy_.load(std::memory_order_relaxed));
+  }
+  int maxmemory_samples() const { return maxmemory_samples_.load(std::memory_order_relaxed); }
 
   // CONFIG GET: (name, value) for every parameter matching any of the patterns (globs,
   // case-insensitive), each parameter once, values formatted as Redis formats them. As in
@@ -159,6 +169,9 @@ class Config {
   std::atomic<int> hz_{0};
   std::atomic<uint64_t> maxmemory_{0};
   std::atomic<int> maxmemory_policy_{0};  // index into the policy names
+  std::atomic<int> maxmemory_samples_{5};
+  int lfu_log_factor_ ABSL_GUARDED_BY(mu_) = 10;  // live copies are in the key clock
+  int lfu_decay_time_ ABSL_GUARDED_BY(mu_) = 1;
   std::atomic<bool> appendonly_{false};
   std::atomic<int> notify_keyspace_events_{0};
 };

@@ -6,6 +6,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/eviction.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -89,6 +90,12 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   }
   if (!conn.authenticated && !(spec->flags & kCmdNoAuth)) {
     rb.Error("NOAUTH Authentication required.");
+    Bump(cs.rejected);
+    FlagTransaction(conn);
+    return;
+  }
+  if (worker.server().config().maxmemory() != 0 && !MakeRoomFor(conn, worker, spec)) {
+    rb.Error(kOomError);
     Bump(cs.rejected);
     FlagTransaction(conn);
     return;

@@ -13,6 +13,7 @@
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
+#include "server/store/key_clock.h"
 #include "server/store/object.h"
 #include "server/util/glob.h"
 #include "server/util/string_util.h"
@@ -503,8 +504,7 @@ void ObjectCmd(CommandContext& ctx) {
           "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
           "switching between policies at runtime LRU and LFU data will take some time to adjust.");
     }
-    uint32_t now = LruClock();
-    ctx.rb.Integer(now > e->atime && e->atime ? now - e->atime : 0);
+    ctx.rb.Integer(IdleSeconds(e));
   } else {
     if (!lfu) {
       return ctx.Error(
@@ -512,7 +512,7 @@ void ObjectCmd(CommandContext& ctx) {
           "that when switching between policies at runtime LRU and LFU data will take some time "
           "to adjust.");
     }
-    ctx.rb.Integer(0);
+    ctx.rb.Integer(LfuCounter(e));
   }
 }
 

@@ -7,6 +7,7 @@
 #include "server/config.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
+#include "server/store/key_clock.h"
 #include "server/store/object.h"
 #include "server/util/string_util.h"
 
@@ -47,7 +48,6 @@ Entry* NewString(std::string_view key, std::string_view value, bool is_int, int6
   } else if (!value.empty()) {
     memcpy(e->value(), value.data(), value.size());
   }
-  e->atime = LruClock();
   return e;
 }
 }  // namespace
@@ -75,11 +75,15 @@ void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::stri
     } else if (vlen) {
       memcpy(old->value(), value.data(), vlen);
     }
-    old->atime = LruClock();
+    TouchKey(old);
     return;
   }
   Entry* e = NewString(key, value, is_int, iv, expire_at);
   if (old) {
+    // A new value for the same key keeps the key's clock (its creation time under fifo, its
+    // counter under lfu) and counts as an access.
+    e->atime = old->atime;
+    TouchKey(e);
     db.Replace(link, e);
   } else {
     db.Insert(e);
@@ -90,11 +94,13 @@ void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value,
   Entry* old = link ? *link : nullptr;
   if (old && (old->flags & Entry::kIntEncoded)) {
     old->set_int_value(value);
-    old->atime = LruClock();
+    TouchKey(old);
     return;
   }
   Entry* e = NewString(key, {}, true, value, old ? old->expire_at() : kNoExpire);
   if (old) {
+    e->atime = old->atime;
+    TouchKey(e);
     db.Replace(link, e);
   } else {
     (void)now_ms;
@@ -245,7 +251,7 @@ void ReplyEmptyScan(CommandContext& ctx) {
 }
 
 void NoteLookup(CommandContext& ctx, Entry* e, std::string_view key, unsigned flags) {
-  if (e && !(flags & kLookupNoTouch)) e->atime = LruClock();
+  if (e && !(flags & kLookupNoTouch)) TouchKey(e);
   if (!(flags & kLookupRead)) return;
   if (e) {
     Bump(ctx.worker.stats().keyspace_hits);

@@ -24,7 +24,8 @@ namespace {
 constexpr std::string_view kCompatVersion = "7.0.15";
 
 struct Totals {
-  uint64_t commands = 0, net_in = 0, net_out = 0, hits = 0, misses = 0, expired_active = 0;
+  uint64_t commands = 0, net_in = 0, net_out = 0, hits = 0, misses = 0, expired_active = 0,
+           evicted = 0;
 };
 
 Totals SumWorkers(Server& server) {
@@ -37,6 +38,7 @@ Totals SumWorkers(Server& server) {
     t.hits += s.keyspace_hits.load(std::memory_order_relaxed);
     t.misses += s.keyspace_misses.load(std::memory_order_relaxed);
     t.expired_active += s.expired_active.load(std::memory_order_relaxed);
+    t.evicted += s.evicted_keys.load(std::memory_order_relaxed);
   }
   return t;
 }
@@ -138,7 +140,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\ntotal_net_output_bytes:", t.net_out,
               "\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n",
               "rejected_connections:", server.rejected_connections.load(),
-              "\r\nexpired_keys:", expired, "\r\nevicted_keys:0\r\nkeyspace_hits:", t.hits,
+              "\r\nexpired_keys:", expired, "\r\nevicted_keys:", t.evicted,
+              "\r\nkeyspace_hits:", t.hits,
               "\r\nkeyspace_misses:", t.misses, "\r\npubsub_channels:", channels,
               "\r\npubsub_patterns:", patterns, "\r\n",
               "total_error_replies:0\r\n");

@@ -12,6 +12,7 @@
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
+#include "server/store/key_clock.h"
 #include "server/util/string_util.h"
 
 namespace shoal {
@@ -296,7 +297,8 @@ void AppendCmd(CommandContext& ctx) {
   memcpy(n->value(), cur.data(), cur.size());
   if (!add.empty()) memcpy(n->value() + cur.size(), add.data(), add.size());
   n->flags |= Entry::kRawEncoded;
-  n->atime = LruClock();
+  n->atime = e->atime;
+  TouchKey(n);
   db.Replace(link, n);
   NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
   ctx.rb.Integer(static_cast<int64_t>(total));
@@ -426,7 +428,8 @@ void SetRangeCmd(CommandContext& ctx) {
   if (total > cur.size()) memset(n->value() + cur.size(), 0, total - cur.size());
   memcpy(n->value() + offset, val.data(), val.size());
   n->flags |= Entry::kRawEncoded;
-  n->atime = LruClock();
+  n->atime = e->atime;
+  TouchKey(n);
   db.Replace(link, n);
   NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
   ctx.rb.Integer(static_cast<int64_t>(total));

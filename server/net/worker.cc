@@ -133,6 +133,7 @@ Worker* Worker::Current() { return tls_worker; }
 
 void Worker::Run() {
   tls_worker = this;
+  RegisterMemoryThread();
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
   while (!server_->shutdown_requested()) {
@@ -502,6 +503,7 @@ void Worker::ResumeInput(Connection* c) {
 
 void Worker::Cron() {
   UpdateLruClock();
+  CalibrateUsedMemory();  // ~13 us: keeps UsedMemoryFast() within one cron period of the truth
   if (batches_ != batches_at_cron_) {
     batches_at_cron_ = batches_;
     cache_released_ = false;

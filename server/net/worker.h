@@ -46,6 +46,7 @@ struct WorkerStats {
   std::atomic<uint64_t> keyspace_hits{0};
   std::atomic<uint64_t> keyspace_misses{0};
   std::atomic<uint64_t> expired_active{0};
+  std::atomic<uint64_t> evicted_keys{0};
   std::atomic<uint64_t> connections{0};
   std::vector<CommandStats> per_command;
 };

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 #ifdef SHOAL_HAVE_JEMALLOC
@@ -53,6 +55,70 @@ void ReleaseThreadCache() {
   mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
 #endif
 }
+
+#ifdef SHOAL_HAVE_JEMALLOC
+namespace {
+constexpr int kMaxCountedThreads = 1024;
+struct ThreadCounters {
+  std::atomic<const uint64_t*> allocated{nullptr};
+  std::atomic<const uint64_t*> deallocated{nullptr};
+};
+ThreadCounters g_counted[kMaxCountedThreads];
+std::atomic<int> g_num_counted{0};
+std::atomic<int64_t> g_offset{0};  // calibrated total minus the counters' sum at that moment
+std::atomic<bool> g_calibrated{false};
+
+// Bytes the registered threads allocated minus freed, since they started. Each counter is written
+// only by its own thread; an aligned 64-bit load sees one of its values.
+int64_t CountedNet() {
+  int64_t net = 0;
+  const int n = std::min(g_num_counted.load(std::memory_order_acquire), kMaxCountedThreads);
+  for (int i = 0; i < n; ++i) {
+    const uint64_t* a = g_counted[i].allocated.load(std::memory_order_acquire);
+    const uint64_t* d = g_counted[i].deallocated.load(std::memory_order_relaxed);
+    if (a && d) {
+      net += static_cast<int64_t>(__atomic_load_n(a, __ATOMIC_RELAXED)) -
+             static_cast<int64_t>(__atomic_load_n(d, __ATOMIC_RELAXED));
+    }
+  }
+  return net;
+}
+}  // namespace
+
+void RegisterMemoryThread() {
+  uint64_t* a = nullptr;
+  uint64_t* d = nullptr;
+  size_t sz = sizeof(a);
+  if (mallctl("thread.allocatedp", &a, &sz, nullptr, 0) != 0) return;
+  sz = sizeof(d);
+  if (mallctl("thread.deallocatedp", &d, &sz, nullptr, 0) != 0) return;
+  // A slot is claimed first and filled after; readers skip slots not filled yet.
+  const int i = g_num_counted.fetch_add(1, std::memory_order_acq_rel);
+  if (i >= kMaxCountedThreads) return;  // uncounted: still right after each calibration
+  g_counted[i].deallocated.store(d, std::memory_order_relaxed);
+  g_counted[i].allocated.store(a, std::memory_order_release);
+  g_calibrated.store(false, std::memory_order_relaxed);
+}
+
+void CalibrateUsedMemory() {
+  const int64_t before = CountedNet();
+  const int64_t total = static_cast<int64_t>(UsedMemory());
+  // What the counted threads did while the total was read is split evenly either side.
+  const int64_t after = CountedNet();
+  g_offset.store(total - (before + after) / 2, std::memory_order_relaxed);
+  g_calibrated.store(true, std::memory_order_relaxed);
+}
+
+uint64_t UsedMemoryFast() {
+  if (!g_calibrated.load(std::memory_order_relaxed)) CalibrateUsedMemory();
+  const int64_t v = g_offset.load(std::memory_order_relaxed) + CountedNet();
+  return v > 0 ? static_cast<uint64_t>(v) : 0;
+}
+#else
+void RegisterMemoryThread() {}
+void CalibrateUsedMemory() {}
+uint64_t UsedMemoryFast() { return UsedMemory(); }
+#endif
 
 std::string AllocatorName() {
 #ifdef SHOAL_HAVE_JEMALLOC

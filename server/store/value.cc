@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 
+#include "server/store/key_clock.h"
 #include "server/store/object.h"
 #include "server/util/string_util.h"
 
@@ -21,7 +22,7 @@ Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has
   auto* e = static_cast<Entry*>(malloc(size));
   if (e == nullptr) abort();  // out of memory: nothing sane to do mid-command
   e->next = nullptr;
-  e->atime = 0;
+  e->atime = NewKeyAtime();
   e->type = static_cast<uint8_t>(type);
   e->flags = has_expire ? kHasExpire : 0;
   char* p = reinterpret_cast<char*>(e) + kHeader;

@@ -1,0 +1,81 @@
+#include "server/store/key_clock.h"
+
+#include <atomic>
+
+#include "server/store/store.h"
+
+namespace shoal {
+
+namespace {
+
+std::atomic<KeyClock> g_mode{KeyClock::kLru};
+std::atomic<int> g_log_factor{10};
+std::atomic<int> g_decay_minutes{1};
+
+uint32_t MinutesNow() { return (LruClock() / 60) & 0xffff; }
+
+// Minutes from `then` to now on the 16-bit minute clock, which wraps every ~45 days.
+uint32_t MinutesSince(uint32_t then) {
+  uint32_t now = MinutesNow();
+  return now >= then ? now - then : 0x10000 - then + now;
+}
+
+// A per-thread xorshift generator: the counter's growth is a coin toss per access.
+double RandomUnit() {
+  thread_local uint64_t s = 0x9e3779b97f4a7c15ULL ^ reinterpret_cast<uintptr_t>(&s);
+  s ^= s << 13;
+  s ^= s >> 7;
+  s ^= s << 17;
+  return static_cast<double>(s >> 11) * 0x1p-53;
+}
+
+uint32_t DecayedCounter(uint32_t meta) {
+  uint32_t counter = meta & 0xff;
+  int decay = g_decay_minutes.load(std::memory_order_relaxed);
+  uint32_t periods = decay > 0 ? MinutesSince(meta >> 8) / static_cast<uint32_t>(decay) : 0;
+  return periods > counter ? 0 : counter - periods;
+}
+
+}  // namespace
+
+void SetKeyClock(KeyClock mode, int lfu_log_factor, int lfu_decay_time) {
+  g_log_factor.store(lfu_log_factor, std::memory_order_relaxed);
+  g_decay_minutes.store(lfu_decay_time, std::memory_order_relaxed);
+  g_mode.store(mode, std::memory_order_relaxed);
+}
+
+KeyClock CurrentKeyClock() { return g_mode.load(std::memory_order_relaxed); }
+
+uint32_t NewKeyAtime() {
+  if (CurrentKeyClock() == KeyClock::kLfu) return MinutesNow() << 8 | kLfuInitCounter;
+  return LruClock();
+}
+
+void TouchKey(Entry* e) {
+  switch (CurrentKeyClock()) {
+    case KeyClock::kLru:
+      e->atime = LruClock();
+      return;
+    case KeyClock::kFifo:
+      return;
+    case KeyClock::kLfu: {
+      uint32_t counter = DecayedCounter(e->atime);
+      if (counter < 255) {
+        double base = counter > kLfuInitCounter ? counter - kLfuInitCounter : 0;
+        double p = 1.0 / (base * g_log_factor.load(std::memory_order_relaxed) + 1);
+        if (RandomUnit() < p) ++counter;
+      }
+      e->atime = MinutesNow() << 8 | counter;
+      return;
+    }
+  }
+}
+
+uint32_t LfuCounter(const Entry* e) { return DecayedCounter(e->atime); }
+
+uint32_t IdleSeconds(const Entry* e) {
+  uint32_t now = LruClock();
+  return now > e->atime && e->atime ? now - e->atime : 0;
+}
+
+}  // namespace shoal

@@ -1,0 +1,80 @@
+// The per-key access clock: LRU stamps, FIFO creation time, and the LFU counter's growth and decay.
+#include "server/store/key_clock.h"
+
+#include <gtest/gtest.h>
+
+#include "server/store/store.h"
+#include "server/store/value.h"
+
+namespace shoal {
+namespace {
+
+class KeyClockTest : public ::testing::Test {
+ protected:
+  void SetUp() override { e_ = Entry::New("key", ObjType::kString, 1, false); }
+  void TearDown() override {
+    Entry::Free(e_);
+    SetKeyClock(KeyClock::kLru, 10, 1);
+  }
+  static uint32_t Minutes() { return (LruClock() / 60) & 0xffff; }
+  Entry* e_ = nullptr;
+};
+
+TEST_F(KeyClockTest, LruStampsEveryAccess) {
+  SetKeyClock(KeyClock::kLru, 10, 1);
+  e_->atime = LruClock() - 100;
+  EXPECT_EQ(IdleSeconds(e_), 100u);
+  TouchKey(e_);
+  EXPECT_EQ(IdleSeconds(e_), 0u);
+  EXPECT_EQ(NewKeyAtime(), LruClock());
+}
+
+TEST_F(KeyClockTest, FifoKeepsTheCreationTime) {
+  SetKeyClock(KeyClock::kFifo, 10, 1);
+  e_->atime = LruClock() - 42;
+  TouchKey(e_);
+  EXPECT_EQ(IdleSeconds(e_), 42u);
+}
+
+TEST_F(KeyClockTest, LfuStartsAtFiveAndCountsEveryAccessWithLogFactorZero) {
+  SetKeyClock(KeyClock::kLfu, 0, 1);
+  e_->atime = NewKeyAtime();
+  EXPECT_EQ(LfuCounter(e_), kLfuInitCounter);
+  for (int i = 0; i < 100; ++i) TouchKey(e_);
+  EXPECT_EQ(LfuCounter(e_), kLfuInitCounter + 100);
+  for (int i = 0; i < 300; ++i) TouchKey(e_);
+  EXPECT_EQ(LfuCounter(e_), 255u);  // saturates
+}
+
+TEST_F(KeyClockTest, LfuGrowthSlowsWithTheCounter) {
+  SetKeyClock(KeyClock::kLfu, 10, 1);
+  e_->atime = NewKeyAtime();
+  TouchKey(e_);  // at or below 5 every access counts
+  EXPECT_EQ(LfuCounter(e_), kLfuInitCounter + 1);
+  for (int i = 0; i < 10000; ++i) TouchKey(e_);
+  // p = 1 / ((c - 5) * 10 + 1): about sqrt(2 * 10000 / 10) = 45 steps for 10,000 accesses.
+  EXPECT_GT(LfuCounter(e_), 30u);
+  EXPECT_LT(LfuCounter(e_), 70u);
+}
+
+TEST_F(KeyClockTest, LfuDecaysOnePerDecayPeriod) {
+  SetKeyClock(KeyClock::kLfu, 10, 1);
+  e_->atime = ((Minutes() - 3) & 0xffff) << 8 | 10;
+  EXPECT_EQ(LfuCounter(e_), 7u);
+  SetKeyClock(KeyClock::kLfu, 10, 2);
+  EXPECT_EQ(LfuCounter(e_), 9u);  // one whole 2-minute period
+  SetKeyClock(KeyClock::kLfu, 10, 0);
+  EXPECT_EQ(LfuCounter(e_), 10u);  // decay off
+  SetKeyClock(KeyClock::kLfu, 10, 1);
+  e_->atime = ((Minutes() - 50) & 0xffff) << 8 | 10;
+  EXPECT_EQ(LfuCounter(e_), 0u);  // never below zero
+  // A touch after the decay starts from the decayed value and restamps the minute.
+  SetKeyClock(KeyClock::kLfu, 0, 1);
+  e_->atime = ((Minutes() - 3) & 0xffff) << 8 | 10;
+  TouchKey(e_);
+  EXPECT_EQ(LfuCounter(e_), 8u);
+  EXPECT_EQ(e_->atime >> 8, Minutes());
+}
+
+}  // namespace
+}  // namespace shoal
