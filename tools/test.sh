@@ -2,7 +2,7 @@
 # Installs what is missing, builds (release, debug with ASan+UBSan, and ThreadSanitizer), runs every
 # test: GoogleTest unit tests under the sanitizers, the integration suite (pytest, real clients
 # against real servers) against the ASan server, the concurrency tests again against the TSan
-# server, and the shoal-bench tests against the release build.
+# server, and the shoal-bench and eviction tests against the release build.
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,13 +46,14 @@ SHOAL_BUILD_DIR=$PWD/build-asan timeout 1800 $PY -m pytest tests/integration -q 
 
 echo "== concurrency tests (shoal-server with ThreadSanitizer against redis-server)"
 # Every cross-thread path: many clients on both workers, blocking pops woken from the other
-# worker, EXEC across shards, Pub/Sub delivery between workers. A data race TSan sees is written
-# to tsan.* and fails the run even when the test itself passed.
+# worker, EXEC across shards, Pub/Sub delivery between workers, eviction from both workers. A
+# data race TSan sees is written to tsan.* and fails the run even when the test itself passed.
 mkdir -p "$results/tsan"
 TSAN_OPTIONS="log_path=$results/tsan/tsan second_deadlock_stack=1" SHOAL_BUILD_DIR=$PWD/build-tsan \
   timeout 900 $PY -m pytest -q tests/integration/test_concurrency.py \
   tests/integration/test_blocking.py tests/integration/test_transactions.py \
-  tests/integration/test_pubsub.py --junitxml="$results/tsan.xml" || status=1
+  tests/integration/test_pubsub.py tests/integration/test_eviction.py \
+  --junitxml="$results/tsan.xml" || status=1
 if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
   echo "FAILED: ThreadSanitizer reports:"; cat "$results"/tsan/tsan.*
   echo '<testsuites><testsuite><testcase name="tsan-reports"><failure/></testcase></testsuite></testsuites>' \
@@ -60,9 +61,13 @@ if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
   status=1
 fi
 
-echo "== shoal-bench tests (release)"
+echo "== shoal-bench tests, and eviction again with jemalloc's accounting (release)"
+# The sanitizer builds use their allocator's totals; the release build counts used memory from
+# jemalloc's per-thread counters (server/store/memory.h), which eviction relies on.
 SHOAL_BUILD_DIR=$PWD/build timeout 600 $PY -m pytest tests/integration/test_shoal_bench.py -q \
   --junitxml="$results/bench.xml" || status=1
+SHOAL_BUILD_DIR=$PWD/build timeout 300 $PY -m pytest tests/integration/test_eviction.py -q \
+  --junitxml="$results/eviction-release.xml" || status=1
 
 $PY - "$results" "$status" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -9,7 +9,7 @@
 
 #ifdef SHOAL_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
-#elif defined(__SANITIZE_ADDRESS__)
+#elif defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #include <malloc.h>
 // From the sanitizer runtime (its header is not always installed).
 extern "C" size_t __sanitizer_get_current_allocated_bytes();
@@ -29,7 +29,7 @@ uint64_t UsedMemory() {
   if (mallctl("stats.allocated", &allocated, &sz, nullptr, 0) == 0) return allocated;
   return 0;
 #else
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   uint64_t v = __sanitizer_get_current_allocated_bytes();
 #else
   struct mallinfo2 mi = mallinfo2();
