@@ -45,7 +45,7 @@ def rss_bytes(pid):
 
 
 class Server:
-    def __init__(self, kind, shoal_bin, threads):
+    def __init__(self, kind, shoal_bin, threads, extra=()):
         self.kind, self.port = kind, free_port()
         self.dir = tempfile.mkdtemp(prefix=f"cmp-{kind}-")
         if kind == "shoal":
@@ -55,6 +55,7 @@ class Server:
         else:
             cmd = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no", "--dir", self.dir]
+        cmd += list(extra)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:

@@ -49,8 +49,8 @@ uint64_t Score(const Entry* e, EvictionPolicy p) {
       return 255 - LfuCounter(e);
     case kVolatileTtl:
       return UINT64_MAX - static_cast<uint64_t>(e->expire_at());
-    default:  // lru: seconds since the last access; fifo: seconds since creation
-      return IdleSeconds(e);
+    default:  // lru: time since the last access; fifo: time since creation
+      return IdleTicks(e);
   }
 }
 

@@ -17,6 +17,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/store/key_clock.h"
 #include "server/store/memory.h"
 #include "server/util/string_util.h"
 #include "server/net/connection.h"
@@ -334,6 +335,7 @@ void Worker::OnReadable(Connection* c) {
 
 size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   now_ms_ = NowMs();  // the time every command of this batch sees
+  RefreshKeyClock();
   ++batches_;
   size_t pos = 0;
   size_t pause_at = PauseThreshold();
@@ -503,6 +505,7 @@ void Worker::ResumeInput(Connection* c) {
 
 void Worker::Cron() {
   UpdateLruClock();
+  RefreshKeyClock();
   CalibrateUsedMemory();  // ~13 us: keeps UsedMemoryFast() within one cron period of the truth
   if (batches_ != batches_at_cron_) {
     batches_at_cron_ = batches_;

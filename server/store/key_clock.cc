@@ -1,8 +1,9 @@
 #include "server/store/key_clock.h"
 
+#include <time.h>
+
 #include <atomic>
 
-#include "server/store/store.h"
 
 namespace shoal {
 
@@ -12,7 +13,17 @@ std::atomic<KeyClock> g_mode{KeyClock::kLru};
 std::atomic<int> g_log_factor{10};
 std::atomic<int> g_decay_minutes{1};
 
-uint32_t MinutesNow() { return (LruClock() / 60) & 0xffff; }
+thread_local uint32_t tls_ticks = 0;
+
+uint32_t ReadTicks() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  const uint64_t t = static_cast<uint64_t>(ts.tv_sec) * kKeyTicksPerSecond +
+                     static_cast<uint64_t>(ts.tv_nsec) / (1'000'000'000 / kKeyTicksPerSecond);
+  return static_cast<uint32_t>(t) + 1;  // 0 never appears right after boot
+}
+
+uint32_t MinutesNow() { return (KeyTicks() / (60 * kKeyTicksPerSecond)) & 0xffff; }
 
 // Minutes from `then` to now on the 16-bit minute clock, which wraps every ~45 days.
 uint32_t MinutesSince(uint32_t then) {
@@ -38,6 +49,9 @@ uint32_t DecayedCounter(uint32_t meta) {
 
 }  // namespace
 
+uint32_t KeyTicks() { return tls_ticks ? tls_ticks : ReadTicks(); }
+void RefreshKeyClock() { tls_ticks = ReadTicks(); }
+
 void SetKeyClock(KeyClock mode, int lfu_log_factor, int lfu_decay_time) {
   g_log_factor.store(lfu_log_factor, std::memory_order_relaxed);
   g_decay_minutes.store(lfu_decay_time, std::memory_order_relaxed);
@@ -48,13 +62,13 @@ KeyClock CurrentKeyClock() { return g_mode.load(std::memory_order_relaxed); }
 
 uint32_t NewKeyAtime() {
   if (CurrentKeyClock() == KeyClock::kLfu) return MinutesNow() << 8 | kLfuInitCounter;
-  return LruClock();
+  return KeyTicks();
 }
 
 void TouchKey(Entry* e) {
   switch (CurrentKeyClock()) {
     case KeyClock::kLru:
-      e->atime = LruClock();
+      e->atime = KeyTicks();
       return;
     case KeyClock::kFifo:
       return;
@@ -73,9 +87,9 @@ void TouchKey(Entry* e) {
 
 uint32_t LfuCounter(const Entry* e) { return DecayedCounter(e->atime); }
 
-uint32_t IdleSeconds(const Entry* e) {
-  uint32_t now = LruClock();
-  return now > e->atime && e->atime ? now - e->atime : 0;
+uint32_t IdleTicks(const Entry* e) {
+  const int32_t idle = static_cast<int32_t>(KeyTicks() - e->atime);
+  return idle > 0 ? static_cast<uint32_t>(idle) : 0;
 }
 
 }  // namespace shoal

@@ -16,22 +16,27 @@ class KeyClockTest : public ::testing::Test {
     Entry::Free(e_);
     SetKeyClock(KeyClock::kLru, 10, 1);
   }
-  static uint32_t Minutes() { return (LruClock() / 60) & 0xffff; }
+  static uint32_t Minutes() { return (KeyTicks() / (60 * kKeyTicksPerSecond)) & 0xffff; }
   Entry* e_ = nullptr;
 };
 
 TEST_F(KeyClockTest, LruStampsEveryAccess) {
   SetKeyClock(KeyClock::kLru, 10, 1);
-  e_->atime = LruClock() - 100;
+  RefreshKeyClock();
+  e_->atime = KeyTicks() - 100 * kKeyTicksPerSecond - 7;
   EXPECT_EQ(IdleSeconds(e_), 100u);
+  EXPECT_EQ(IdleTicks(e_), 100 * kKeyTicksPerSecond + 7);
   TouchKey(e_);
-  EXPECT_EQ(IdleSeconds(e_), 0u);
-  EXPECT_EQ(NewKeyAtime(), LruClock());
+  EXPECT_EQ(IdleTicks(e_), 0u);
+  EXPECT_EQ(NewKeyAtime(), KeyTicks());
+  e_->atime = KeyTicks() + 3;  // stamped by a worker whose clock read is a little newer
+  EXPECT_EQ(IdleTicks(e_), 0u);
 }
 
 TEST_F(KeyClockTest, FifoKeepsTheCreationTime) {
   SetKeyClock(KeyClock::kFifo, 10, 1);
-  e_->atime = LruClock() - 42;
+  RefreshKeyClock();
+  e_->atime = KeyTicks() - 42 * kKeyTicksPerSecond;
   TouchKey(e_);
   EXPECT_EQ(IdleSeconds(e_), 42u);
 }
