@@ -75,7 +75,8 @@ uint32_t BodyLen(const char* p) {
 }  // namespace
 
 // An entry ready to be written: header and backlen bytes, and where the payload comes from.
-struct Listpack::Encoded {
+template <bool B>
+struct BasicListpack<B>::Encoded {
   char head[5];
   uint8_t head_len = 0;
   char int_bytes[8];
@@ -102,7 +103,7 @@ struct Listpack::Encoded {
   }
   void SetString(std::string_view s) {
     int64_t v;
-    if (ParseCanonicalInt(s, &v)) return SetInt(v);
+    if (BasicListpack<B>::ParseCanonicalInt(s, &v)) return SetInt(v);
     size_t n = s.size();
     if (n < 64) {
       head[0] = static_cast<char>(kStr6 | n);
@@ -122,7 +123,7 @@ struct Listpack::Encoded {
   }
   void Finish() {
     body = static_cast<uint32_t>(head_len + payload.size());
-    back_len = static_cast<uint8_t>(BacklenSize(body));
+    back_len = B ? static_cast<uint8_t>(BacklenSize(body)) : 0;
   }
   void WriteTo(char* p) const {
     std::memcpy(p, head, head_len);
@@ -131,7 +132,8 @@ struct Listpack::Encoded {
   }
 };
 
-bool Listpack::ParseCanonicalInt(std::string_view s, int64_t* v) {
+template <bool B>
+bool BasicListpack<B>::ParseCanonicalInt(std::string_view s, int64_t* v) {
   size_t n = s.size();
   if (n == 0 || n > 20) return false;
   const char* p = s.data();
@@ -163,21 +165,25 @@ bool Listpack::ParseCanonicalInt(std::string_view s, int64_t* v) {
   return true;
 }
 
-std::string_view Listpack::Value::View(char* buf) const {
+std::string_view PackValue::View(char* buf) const {
   if (!is_int) return str;
   auto r = std::to_chars(buf, buf + kIntBufSize, ival);
   return {buf, static_cast<size_t>(r.ptr - buf)};
 }
 
-void Listpack::Value::AppendTo(std::string* out) const {
+void PackValue::AppendTo(std::string* out) const {
   char buf[kIntBufSize];
   std::string_view v = View(buf);
   out->append(v.data(), v.size());
 }
 
-Listpack::~Listpack() { std::free(buf_); }
+template <bool B>
+BasicListpack<B>::~BasicListpack() {
+  std::free(buf_);
+}
 
-Listpack::Listpack(const Listpack& other) {
+template <bool B>
+BasicListpack<B>::BasicListpack(const BasicListpack& other) {
   if (other.buf_) {
     size_t n = other.bytes();
     buf_ = static_cast<char*>(std::malloc(n));
@@ -186,15 +192,17 @@ Listpack::Listpack(const Listpack& other) {
   }
 }
 
-Listpack& Listpack::operator=(const Listpack& other) {
+template <bool B>
+BasicListpack<B>& BasicListpack<B>::operator=(const BasicListpack& other) {
   if (this != &other) {
-    Listpack copy(other);
+    BasicListpack copy(other);
     *this = std::move(copy);
   }
   return *this;
 }
 
-Listpack& Listpack::operator=(Listpack&& other) noexcept {
+template <bool B>
+BasicListpack<B>& BasicListpack<B>::operator=(BasicListpack&& other) noexcept {
   if (this != &other) {
     std::free(buf_);
     buf_ = other.buf_;
@@ -203,17 +211,20 @@ Listpack& Listpack::operator=(Listpack&& other) noexcept {
   return *this;
 }
 
-void Listpack::Clear() {
+template <bool B>
+void BasicListpack<B>::Clear() {
   std::free(buf_);
   buf_ = nullptr;
 }
 
-void Listpack::SetHeader(size_t bytes, size_t count) {
+template <bool B>
+void BasicListpack<B>::SetHeader(size_t bytes, size_t count) {
   WriteU32(buf_, static_cast<uint32_t>(bytes));
   WriteU32(buf_ + 4, static_cast<uint32_t>(count));
 }
 
-void Listpack::Resize(size_t new_bytes) {
+template <bool B>
+void BasicListpack<B>::Resize(size_t new_bytes) {
   // Exact-size realloc: jemalloc grows in place within a size class, so this is cheap, and a
   // full node wastes at most the size-class rounding.
   char* p = static_cast<char*>(std::realloc(buf_, new_bytes));
@@ -225,13 +236,15 @@ void Listpack::Resize(size_t new_bytes) {
   buf_ = p;
 }
 
-size_t Listpack::EntrySize(std::string_view s) {
+template <bool B>
+size_t BasicListpack<B>::EntrySize(std::string_view s) {
   Encoded e;
   e.SetString(s);
   return e.total();
 }
 
-Listpack::Pos Listpack::Splice(Pos pos, size_t old_len, const Encoded& e,
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Splice(Pos pos, size_t old_len, const Encoded& e,
                                std::string_view payload_owner) {
   // A payload that lives in our own buffer would move under realloc/memmove: copy it first.
   std::string tmp;
@@ -262,36 +275,42 @@ Listpack::Pos Listpack::Splice(Pos pos, size_t old_len, const Encoded& e,
   return pos;
 }
 
-Listpack::Pos Listpack::Insert(Pos pos, std::string_view s) {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Insert(Pos pos, std::string_view s) {
   Encoded e;
   e.SetString(s);
   return Splice(pos, 0, e, s);
 }
 
-Listpack::Pos Listpack::InsertInt(Pos pos, int64_t v) {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::InsertInt(Pos pos, int64_t v) {
   Encoded e;
   e.SetInt(v);
   return Splice(pos, 0, e, {});
 }
 
-Listpack::Pos Listpack::Replace(Pos pos, std::string_view s) {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Replace(Pos pos, std::string_view s) {
   Encoded e;
   e.SetString(s);
   return Splice(pos, EntryBytesAt(pos), e, s);
 }
 
-Listpack::Pos Listpack::ReplaceInt(Pos pos, int64_t v) {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::ReplaceInt(Pos pos, int64_t v) {
   Encoded e;
   e.SetInt(v);
   return Splice(pos, EntryBytesAt(pos), e, {});
 }
 
-size_t Listpack::EntryBytesAt(Pos pos) const {
+template <bool B>
+size_t BasicListpack<B>::EntryBytesAt(Pos pos) const {
   uint32_t body = BodyLen(buf_ + pos);
-  return body + BacklenSize(body);
+  return B ? body + BacklenSize(body) : body;
 }
 
-Listpack::Pos Listpack::Erase(Pos pos, size_t n) {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Erase(Pos pos, size_t n) {
   if (pos == kNone || n == 0) return pos;
   size_t total = bytes();
   size_t end = pos;
@@ -312,7 +331,8 @@ Listpack::Pos Listpack::Erase(Pos pos, size_t n) {
   return pos < new_bytes ? pos : kNone;
 }
 
-void Listpack::EraseRange(int64_t index, size_t count) {
+template <bool B>
+void BasicListpack<B>::EraseRange(int64_t index, size_t count) {
   int64_t n = static_cast<int64_t>(size());
   if (index < 0) index += n;
   if (index < 0) index = 0;
@@ -320,33 +340,47 @@ void Listpack::EraseRange(int64_t index, size_t count) {
   Erase(Seek(index), count);
 }
 
-Listpack::Pos Listpack::Last() const {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Last() const {
   if (!size()) return kNone;
+  if constexpr (!B) {
+    Pos p = First();
+    for (Pos q = Next(p); q != kNone; q = Next(q)) p = q;
+    return p;
+  }
   size_t n;
   const char* end = buf_ + bytes();
   uint32_t body = ReadBacklen(end, &n);
   return static_cast<Pos>(bytes() - n - body);
 }
 
-Listpack::Pos Listpack::Next(Pos pos) const {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Next(Pos pos) const {
   if (pos == kNone) return kNone;
   size_t next = pos + EntryBytesAt(pos);
   return next < bytes() ? static_cast<Pos>(next) : kNone;
 }
 
-Listpack::Pos Listpack::Prev(Pos pos) const {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Prev(Pos pos) const {
   if (pos == kNone || pos <= kHeaderSize) return kNone;
+  if constexpr (!B) {
+    Pos p = First();
+    for (Pos q = Next(p); q != pos && q != kNone; q = Next(q)) p = q;
+    return p;
+  }
   size_t n;
   uint32_t body = ReadBacklen(buf_ + pos, &n);
   return static_cast<Pos>(pos - n - body);
 }
 
-Listpack::Pos Listpack::Seek(int64_t index) const {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Seek(int64_t index) const {
   int64_t n = static_cast<int64_t>(size());
   if (index < 0) index += n;
   if (index < 0 || index >= n) return kNone;
   Pos p;
-  if (index <= n / 2) {
+  if (!B || index <= n / 2) {
     p = First();
     for (int64_t i = 0; i < index; ++i) p = Next(p);
   } else {
@@ -356,7 +390,8 @@ Listpack::Pos Listpack::Seek(int64_t index) const {
   return p;
 }
 
-Listpack::Value Listpack::Get(Pos pos) const {
+template <bool B>
+PackValue BasicListpack<B>::Get(Pos pos) const {
   Value v;
   const char* p = buf_ + pos;
   uint8_t h = static_cast<uint8_t>(*p);
@@ -384,14 +419,16 @@ Listpack::Value Listpack::Get(Pos pos) const {
   return v;
 }
 
-bool Listpack::Equals(Pos pos, std::string_view s) const {
+template <bool B>
+bool BasicListpack<B>::Equals(Pos pos, std::string_view s) const {
   Value v = Get(pos);
   if (!v.is_int) return v.str == s;
   int64_t x;
   return ParseCanonicalInt(s, &x) && x == v.ival;
 }
 
-Listpack::Pos Listpack::Find(Pos start, std::string_view s, size_t skip) const {
+template <bool B>
+typename BasicListpack<B>::Pos BasicListpack<B>::Find(Pos start, std::string_view s, size_t skip) const {
   int64_t want;
   bool want_int = ParseCanonicalInt(s, &want);
   for (Pos p = start; p != kNone;) {
@@ -403,7 +440,8 @@ Listpack::Pos Listpack::Find(Pos start, std::string_view s, size_t skip) const {
   return kNone;
 }
 
-void Listpack::Append(const Listpack& other) {
+template <bool B>
+void BasicListpack<B>::Append(const BasicListpack& other) {
   if (other.empty()) return;
   if (empty()) {
     *this = other;
@@ -418,8 +456,9 @@ void Listpack::Append(const Listpack& other) {
   SetHeader(old_bytes + add, count);
 }
 
-Listpack Listpack::SplitAt(Pos pos) {
-  Listpack out;
+template <bool B>
+BasicListpack<B> BasicListpack<B>::SplitAt(Pos pos) {
+  BasicListpack out;
   if (pos == kNone || empty()) return out;
   size_t total = bytes();
   size_t moved = 0;
@@ -437,5 +476,8 @@ Listpack Listpack::SplitAt(Pos pos) {
   SetHeader(pos, count);
   return out;
 }
+
+template class BasicListpack<true>;
+template class BasicListpack<false>;
 
 }  // namespace shoal

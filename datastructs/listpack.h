@@ -8,8 +8,13 @@
 
 namespace shoal {
 
-// A packed sequence of entries, walkable in both directions, used as the small encoding of lists
-// (quicklist nodes), hashes (field,value alternating), sets and sorted sets (member,score).
+// A packed sequence of entries, used as the small encoding of lists (quicklist nodes), hashes
+// (field,value alternating), sets and sorted sets (member,score).
+//
+// Two variants share the code: Listpack, walkable in both directions (lists and sorted sets walk
+// backwards), and FlatPack, without the backlen bytes, for hashes and sets, which only ever walk
+// forwards: one byte less per entry, two per hash field. FlatPack's Last(), Prev() and Seek()
+// walk from the front.
 //
 // Buffer: [u32 total bytes][u32 entry count] then the entries, back to back. An entry is
 //   [header][payload][backlen]
@@ -20,6 +25,7 @@ namespace shoal {
 //         11100000 + u32      string of any length (u32 little-endian)
 // backlen the byte length of header+payload, 7 bits per byte, written so that it reads from its
 //         last byte backwards (high bit = another byte precedes), which makes Prev() O(1).
+//         Listpack only.
 // A string that is a canonical decimal int64 ("-12", not "012", "+1" or "-0") is stored as an
 // integer; Get() then reports an integer, which callers render with Value::View().
 //
@@ -27,33 +33,36 @@ namespace shoal {
 // shift entries, so positions other than the ones a mutator returns are invalid afterwards.
 // Strings passed to mutators may point into this listpack's own buffer (they are copied first).
 // An empty listpack owns no buffer; the whole object is one pointer.
-class Listpack {
+// What an entry holds: an integer or a string (a view into the buffer, valid until the next
+// mutation).
+struct PackValue {
+  static constexpr size_t kIntBufSize = 24;  // enough for any int64 in decimal
+  bool is_int = false;
+  int64_t ival = 0;
+  std::string_view str;
+
+  // The entry as text: str, or ival rendered into buf (kIntBufSize bytes).
+  std::string_view View(char* buf) const;
+  void AppendTo(std::string* out) const;
+};
+
+template <bool kBacklinks>
+class BasicListpack {
  public:
   using Pos = uint32_t;
+  using Value = PackValue;
   static constexpr Pos kNone = UINT32_MAX;  // "no entry": past either end
   static constexpr size_t kHeaderSize = 8;
-  static constexpr size_t kIntBufSize = 24;  // enough for any int64 in decimal
+  static constexpr size_t kIntBufSize = PackValue::kIntBufSize;
 
-  // What an entry holds: an integer or a string (a view into the buffer, valid until the next
-  // mutation).
-  struct Value {
-    bool is_int = false;
-    int64_t ival = 0;
-    std::string_view str;
+  BasicListpack() = default;
+  ~BasicListpack();
+  BasicListpack(const BasicListpack& other);
+  BasicListpack& operator=(const BasicListpack& other);
+  BasicListpack(BasicListpack&& other) noexcept : buf_(other.buf_) { other.buf_ = nullptr; }
+  BasicListpack& operator=(BasicListpack&& other) noexcept;
 
-    // The entry as text: str, or ival rendered into buf (kIntBufSize bytes).
-    std::string_view View(char* buf) const;
-    void AppendTo(std::string* out) const;
-  };
-
-  Listpack() = default;
-  ~Listpack();
-  Listpack(const Listpack& other);
-  Listpack& operator=(const Listpack& other);
-  Listpack(Listpack&& other) noexcept : buf_(other.buf_) { other.buf_ = nullptr; }
-  Listpack& operator=(Listpack&& other) noexcept;
-
-  Listpack Clone() const { return Listpack(*this); }
+  BasicListpack Clone() const { return BasicListpack(*this); }
 
   size_t size() const { return buf_ ? ReadU32(buf_ + 4) : 0; }
   bool empty() const { return size() == 0; }
@@ -102,9 +111,9 @@ class Listpack {
 
   // --- Whole-pack operations (quicklist node merge/split) ---
   // Appends all entries of other (other is unchanged).
-  void Append(const Listpack& other);
+  void Append(const BasicListpack& other);
   // Moves the entries from pos to the end into the returned listpack.
-  Listpack SplitAt(Pos pos);
+  BasicListpack SplitAt(Pos pos);
 
   // The raw buffer (for snapshots and memory accounting); nullptr when empty.
   const char* data() const { return buf_; }
@@ -128,5 +137,10 @@ class Listpack {
 
   char* buf_ = nullptr;
 };
+
+using Listpack = BasicListpack<true>;
+using FlatPack = BasicListpack<false>;
+extern template class BasicListpack<true>;
+extern template class BasicListpack<false>;
 
 }  // namespace shoal

@@ -20,15 +20,15 @@ size_t HashValue::MemoryUsage() const {
 
 bool HashValue::Get(std::string_view field, char* buf, std::string_view* value) const {
   if (const StringMap* m = map()) return m->Find(field, value);
-  const Listpack::Pos p = FindField(field);
-  if (p == Listpack::kNone) return false;
+  const FlatPack::Pos p = FindField(field);
+  if (p == FlatPack::kNone) return false;
   *value = lp_.Get(lp_.Next(p)).View(buf);
   return true;
 }
 
 bool HashValue::Exists(std::string_view field) const {
   if (const StringMap* m = map()) return m->Contains(field);
-  return FindField(field) != Listpack::kNone;
+  return FindField(field) != FlatPack::kNone;
 }
 
 void HashValue::ConvertIfTooLong(size_t len) {
@@ -42,8 +42,8 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
   ConvertIfTooLong(field.size());
   ConvertIfTooLong(value.size());
   if (StringMap* m = map()) return m->Set(field, value);
-  const Listpack::Pos p = FindField(field);
-  if (p != Listpack::kNone) {
+  const FlatPack::Pos p = FindField(field);
+  if (p != FlatPack::kNone) {
     lp_.Replace(lp_.Next(p), value);
     return false;
   }
@@ -58,8 +58,8 @@ bool HashValue::Set(std::string_view field, std::string_view value) {
 
 bool HashValue::Delete(std::string_view field) {
   if (StringMap* m = map()) return m->Erase(field);
-  const Listpack::Pos p = FindField(field);
-  if (p == Listpack::kNone) return false;
+  const FlatPack::Pos p = FindField(field);
+  if (p == FlatPack::kNone) return false;
   lp_.Erase(p, 2);
   return true;
 }

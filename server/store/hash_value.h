@@ -37,7 +37,7 @@ class HashValue : public CollectionValue {
 
   bool is_listpack() const { return map() == nullptr; }
 
-  // The value of field; buf (Listpack::kIntBufSize bytes) holds it when it is rendered from an
+  // The value of field; buf (FlatPack::kIntBufSize bytes) holds it when it is rendered from an
   // integer. False if the field is absent.
   bool Get(std::string_view field, char* buf, std::string_view* value) const;
   bool Exists(std::string_view field) const;
@@ -58,10 +58,10 @@ class HashValue : public CollectionValue {
       m->ForEach(fn);
       return;
     }
-    char kbuf[Listpack::kIntBufSize];
-    char vbuf[Listpack::kIntBufSize];
-    for (Listpack::Pos p = lp_.First(); p != Listpack::kNone;) {
-      const Listpack::Pos v = lp_.Next(p);
+    char kbuf[FlatPack::kIntBufSize];
+    char vbuf[FlatPack::kIntBufSize];
+    for (FlatPack::Pos p = lp_.First(); p != FlatPack::kNone;) {
+      const FlatPack::Pos v = lp_.Next(p);
       fn(lp_.Get(p).View(kbuf), lp_.Get(v).View(vbuf));
       p = lp_.Next(v);
     }
@@ -96,14 +96,14 @@ class HashValue : public CollectionValue {
   void RandomListpackPair(uint64_t random_bits, Fn& fn) const {
     const size_t pairs = lp_.size() / 2;
     const size_t i = dict_internal::Below(random_bits, pairs);
-    const Listpack::Pos p = lp_.Seek(static_cast<int64_t>(2 * i));
-    char kbuf[Listpack::kIntBufSize];
-    char vbuf[Listpack::kIntBufSize];
+    const FlatPack::Pos p = lp_.Seek(static_cast<int64_t>(2 * i));
+    char kbuf[FlatPack::kIntBufSize];
+    char vbuf[FlatPack::kIntBufSize];
     fn(lp_.Get(p).View(kbuf), lp_.Get(lp_.Next(p)).View(vbuf));
   }
   void ConvertToMap();
-  Listpack::Pos FindField(std::string_view field) const {
-    return lp_.empty() ? Listpack::kNone : lp_.Find(lp_.First(), field, 1);
+  FlatPack::Pos FindField(std::string_view field) const {
+    return lp_.empty() ? FlatPack::kNone : lp_.Find(lp_.First(), field, 1);
   }
 
   // The StringMap of the hashtable encoding, or nullptr for a listpack hash. Its address is kept
@@ -116,7 +116,7 @@ class HashValue : public CollectionValue {
   }
   void SetMap(std::unique_ptr<StringMap> m);
 
-  Listpack lp_;
+  FlatPack lp_;
 };
 
 }  // namespace shoal

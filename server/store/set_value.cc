@@ -13,7 +13,7 @@ int64_t Limit(const std::atomic<int64_t>& v) { return EncodingLimits::Get(v); }
 
 // Decimal digits (with the sign) of v: its length as a string member.
 size_t DecimalLength(int64_t v) {
-  char buf[Listpack::kIntBufSize];
+  char buf[FlatPack::kIntBufSize];
   return FormatInt64(v, buf);
 }
 
@@ -85,7 +85,7 @@ bool SetValue::Contains(std::string_view member) const {
       return ParseInt64(member, &v) && is_.Contains(v);
     }
     case Encoding::kListpack:
-      return !lp_.empty() && lp_.Find(lp_.First(), member) != Listpack::kNone;
+      return !lp_.empty() && lp_.Find(lp_.First(), member) != FlatPack::kNone;
     default:
       return ht_->Contains(member);
   }
@@ -117,7 +117,7 @@ bool SetValue::Add(std::string_view member) {
     }
   }
   if (enc_ == Encoding::kListpack) {
-    if (!lp_.empty() && lp_.Find(lp_.First(), member) != Listpack::kNone) return false;
+    if (!lp_.empty() && lp_.Find(lp_.First(), member) != FlatPack::kNone) return false;
     if (static_cast<int64_t>(lp_.size()) < Limit(l.set_max_listpack_entries) &&
         static_cast<int64_t>(member.size()) <= Limit(l.set_max_listpack_value)) {
       lp_.PushBack(member);
@@ -136,8 +136,8 @@ bool SetValue::Remove(std::string_view member) {
     }
     case Encoding::kListpack: {
       if (lp_.empty()) return false;
-      const Listpack::Pos p = lp_.Find(lp_.First(), member);
-      if (p == Listpack::kNone) return false;
+      const FlatPack::Pos p = lp_.Find(lp_.First(), member);
+      if (p == FlatPack::kNone) return false;
       lp_.Erase(p);
       return true;
     }

@@ -48,13 +48,13 @@ class SetValue : public CollectionValue {
   // Calls fn(member) for every member.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    char buf[Listpack::kIntBufSize];
+    char buf[FlatPack::kIntBufSize];
     switch (enc_) {
       case Encoding::kIntSet:
         is_.ForEach([&](int64_t v) { fn(Render(v, buf)); });
         break;
       case Encoding::kListpack:
-        for (Listpack::Pos p = lp_.First(); p != Listpack::kNone; p = lp_.Next(p)) {
+        for (FlatPack::Pos p = lp_.First(); p != FlatPack::kNone; p = lp_.Next(p)) {
           fn(lp_.Get(p).View(buf));
         }
         break;
@@ -67,7 +67,7 @@ class SetValue : public CollectionValue {
   // Calls fn(member) for a random member; the set must not be empty.
   template <typename Fn>
   void Random(uint64_t random_bits, Fn&& fn) const {
-    char buf[Listpack::kIntBufSize];
+    char buf[FlatPack::kIntBufSize];
     switch (enc_) {
       case Encoding::kIntSet:
         fn(Render(is_.Random(random_bits), buf));
@@ -86,7 +86,7 @@ class SetValue : public CollectionValue {
   // Removes a random member, calling fn(member) before it goes; the set must not be empty.
   template <typename Fn>
   void Pop(uint64_t random_bits, Fn&& fn) {
-    char buf[Listpack::kIntBufSize];
+    char buf[FlatPack::kIntBufSize];
     switch (enc_) {
       case Encoding::kIntSet: {
         const size_t i = dict_internal::Below(random_bits, is_.size());
@@ -96,7 +96,7 @@ class SetValue : public CollectionValue {
       }
       case Encoding::kListpack: {
         const size_t i = dict_internal::Below(random_bits, lp_.size());
-        const Listpack::Pos p = lp_.Seek(static_cast<int64_t>(i));
+        const FlatPack::Pos p = lp_.Seek(static_cast<int64_t>(i));
         fn(lp_.Get(p).View(buf));
         lp_.Erase(p);
         break;
@@ -127,7 +127,7 @@ class SetValue : public CollectionValue {
 
   Encoding enc_;
   IntSet is_;
-  Listpack lp_;
+  FlatPack lp_;
   std::unique_ptr<StringSet> ht_;
 };
 

@@ -1,4 +1,5 @@
-// Unit tests for Listpack: encodings, walking, editing, search, and a randomized model check.
+// Unit tests for Listpack and FlatPack (the same tests for both): encodings, walking, editing,
+// search, and a randomized model check.
 #include "datastructs/listpack.h"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <deque>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -13,68 +15,81 @@
 namespace shoal {
 namespace {
 
-std::string At(const Listpack& lp, Listpack::Pos p) {
+template <typename LP>
+std::string At(const LP& lp, typename LP::Pos p) {
   std::string out;
   lp.Get(p).AppendTo(&out);
   return out;
 }
 
-std::vector<std::string> Forward(const Listpack& lp) {
+template <typename LP>
+std::vector<std::string> Forward(const LP& lp) {
   std::vector<std::string> v;
-  for (auto p = lp.First(); p != Listpack::kNone; p = lp.Next(p)) v.push_back(At(lp, p));
+  for (auto p = lp.First(); p != LP::kNone; p = lp.Next(p)) v.push_back(At(lp, p));
   return v;
 }
 
-std::vector<std::string> Backward(const Listpack& lp) {
+template <typename LP>
+std::vector<std::string> Backward(const LP& lp) {
   std::vector<std::string> v;
-  for (auto p = lp.Last(); p != Listpack::kNone; p = lp.Prev(p)) v.insert(v.begin(), At(lp, p));
+  for (auto p = lp.Last(); p != LP::kNone; p = lp.Prev(p)) v.insert(v.begin(), At(lp, p));
   return v;
 }
 
-void ExpectContents(const Listpack& lp, const std::vector<std::string>& want) {
+template <typename LP>
+void ExpectContents(const LP& lp, const std::vector<std::string>& want) {
   ASSERT_EQ(lp.size(), want.size());
   EXPECT_EQ(Forward(lp), want);
   EXPECT_EQ(Backward(lp), want);
 }
 
-TEST(ListpackTest, Empty) {
-  Listpack lp;
+template <typename LP>
+class ListpackTest : public ::testing::Test {
+ protected:
+  // Bytes of backlen an entry of up to 127 bytes carries.
+  static constexpr size_t kBack = std::is_same_v<LP, Listpack> ? 1 : 0;
+};
+using PackTypes = ::testing::Types<Listpack, FlatPack>;
+TYPED_TEST_SUITE(ListpackTest, PackTypes);
+
+TYPED_TEST(ListpackTest, Empty) {
+  TypeParam lp;
   EXPECT_EQ(lp.size(), 0u);
   EXPECT_TRUE(lp.empty());
   EXPECT_EQ(lp.bytes(), 0u);
-  EXPECT_EQ(lp.First(), Listpack::kNone);
-  EXPECT_EQ(lp.Last(), Listpack::kNone);
-  EXPECT_EQ(lp.Seek(0), Listpack::kNone);
-  EXPECT_EQ(lp.Seek(-1), Listpack::kNone);
-  EXPECT_EQ(lp.Find(lp.First(), "x"), Listpack::kNone);
-  EXPECT_EQ(lp.Erase(Listpack::kNone), Listpack::kNone);
+  EXPECT_EQ(lp.First(), TypeParam::kNone);
+  EXPECT_EQ(lp.Last(), TypeParam::kNone);
+  EXPECT_EQ(lp.Seek(0), TypeParam::kNone);
+  EXPECT_EQ(lp.Seek(-1), TypeParam::kNone);
+  EXPECT_EQ(lp.Find(lp.First(), "x"), TypeParam::kNone);
+  EXPECT_EQ(lp.Erase(TypeParam::kNone), TypeParam::kNone);
   lp.EraseRange(0, 10);
-  Listpack c = lp.Clone();
+  TypeParam c = lp.Clone();
   EXPECT_TRUE(c.empty());
 }
 
-TEST(ListpackTest, SingleElement) {
-  Listpack lp;
+TYPED_TEST(ListpackTest, SingleElement) {
+  TypeParam lp;
   lp.PushBack("a");
   ExpectContents(lp, {"a"});
   EXPECT_EQ(lp.First(), lp.Last());
-  EXPECT_EQ(lp.Next(lp.First()), Listpack::kNone);
-  EXPECT_EQ(lp.Prev(lp.First()), Listpack::kNone);
+  EXPECT_EQ(lp.Next(lp.First()), TypeParam::kNone);
+  EXPECT_EQ(lp.Prev(lp.First()), TypeParam::kNone);
   EXPECT_EQ(lp.Seek(0), lp.Seek(-1));
-  EXPECT_EQ(lp.Seek(1), Listpack::kNone);
-  EXPECT_EQ(lp.Seek(-2), Listpack::kNone);
-  EXPECT_EQ(lp.Erase(lp.First()), Listpack::kNone);
+  EXPECT_EQ(lp.Seek(1), TypeParam::kNone);
+  EXPECT_EQ(lp.Seek(-2), TypeParam::kNone);
+  EXPECT_EQ(lp.Erase(lp.First()), TypeParam::kNone);
   EXPECT_TRUE(lp.empty());
   EXPECT_EQ(lp.bytes(), 0u);
 }
 
-TEST(ListpackTest, IntegersAreCompactAndExact) {
+TYPED_TEST(ListpackTest, IntegersAreCompactAndExact) {
   const int64_t vals[] = {0,          1,         127,           128,
                           -1,         -128,      -129,          255,
                           32767,      -32768,    32768,         1 << 23,
                           -(1 << 23), INT32_MAX, INT32_MIN,     int64_t{1} << 40,
                           INT64_MAX,  INT64_MIN, INT64_MAX - 1, INT64_MIN + 1};
-  Listpack lp;
+  TypeParam lp;
   std::vector<std::string> want;
   for (int64_t v : vals) {
     lp.PushBack(v);
@@ -82,32 +97,32 @@ TEST(ListpackTest, IntegersAreCompactAndExact) {
   }
   ExpectContents(lp, want);
   size_t i = 0;
-  for (auto p = lp.First(); p != Listpack::kNone; p = lp.Next(p), ++i) {
+  for (auto p = lp.First(); p != TypeParam::kNone; p = lp.Next(p), ++i) {
     auto v = lp.Get(p);
     EXPECT_TRUE(v.is_int);
     EXPECT_EQ(v.ival, vals[i]);
   }
-  Listpack small;
+  TypeParam small;
   small.PushBack(int64_t{5});
-  EXPECT_EQ(small.bytes(), Listpack::kHeaderSize + 2);  // header byte + backlen
-  Listpack big;
+  EXPECT_EQ(small.bytes(), TypeParam::kHeaderSize + 1 + TestFixture::kBack);  // header + backlen
+  TypeParam big;
   big.PushBack(INT64_MIN);
-  EXPECT_EQ(big.bytes(), Listpack::kHeaderSize + 10);
+  EXPECT_EQ(big.bytes(), TypeParam::kHeaderSize + 9 + TestFixture::kBack);
 }
 
-TEST(ListpackTest, CanonicalIntegerStrings) {
+TYPED_TEST(ListpackTest, CanonicalIntegerStrings) {
   int64_t v;
-  EXPECT_TRUE(Listpack::ParseCanonicalInt("0", &v));
+  EXPECT_TRUE(TypeParam::ParseCanonicalInt("0", &v));
   EXPECT_EQ(v, 0);
-  EXPECT_TRUE(Listpack::ParseCanonicalInt("-9223372036854775808", &v));
+  EXPECT_TRUE(TypeParam::ParseCanonicalInt("-9223372036854775808", &v));
   EXPECT_EQ(v, INT64_MIN);
-  EXPECT_TRUE(Listpack::ParseCanonicalInt("9223372036854775807", &v));
+  EXPECT_TRUE(TypeParam::ParseCanonicalInt("9223372036854775807", &v));
   EXPECT_EQ(v, INT64_MAX);
   for (const char* s : {"", "-", "-0", "00", "012", "+1", " 1", "1 ", "1a", "9223372036854775808",
                         "-9223372036854775809", "99999999999999999999", "1.0", "0x10"}) {
-    EXPECT_FALSE(Listpack::ParseCanonicalInt(s, &v)) << s;
+    EXPECT_FALSE(TypeParam::ParseCanonicalInt(s, &v)) << s;
   }
-  Listpack lp;
+  TypeParam lp;
   for (const char* s : {"123", "0123", "+1", "-0", "-5", "9223372036854775808", ""}) {
     lp.PushBack(std::string_view(s));
   }
@@ -120,8 +135,8 @@ TEST(ListpackTest, CanonicalIntegerStrings) {
   EXPECT_FALSE(lp.Get(lp.Seek(5)).is_int);
 }
 
-TEST(ListpackTest, StringLengthsAcrossEncodings) {
-  Listpack lp;
+TYPED_TEST(ListpackTest, StringLengthsAcrossEncodings) {
+  TypeParam lp;
   std::vector<std::string> want;
   for (size_t n : {0, 1, 63, 64, 65, 127, 128, 4095, 4096, 16383, 16384, 70000, 300000}) {
     std::string s(n, 'x');
@@ -133,9 +148,9 @@ TEST(ListpackTest, StringLengthsAcrossEncodings) {
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(At(lp, lp.Seek(i)), want[i]);
 }
 
-TEST(ListpackTest, BinaryStrings) {
+TYPED_TEST(ListpackTest, BinaryStrings) {
   std::string bin("\0\r\n\xff\x80zz", 7);
-  Listpack lp;
+  TypeParam lp;
   lp.PushBack(bin);
   lp.PushFront(std::string_view("\0", 1));
   ExpectContents(lp, {std::string("\0", 1), bin});
@@ -143,8 +158,8 @@ TEST(ListpackTest, BinaryStrings) {
   EXPECT_EQ(lp.Find(lp.First(), bin), lp.Last());
 }
 
-TEST(ListpackTest, PushFrontInsertReplaceErase) {
-  Listpack lp;
+TYPED_TEST(ListpackTest, PushFrontInsertReplaceErase) {
+  TypeParam lp;
   lp.PushBack("b");
   lp.PushFront("a");
   lp.PushBack(int64_t{3});
@@ -152,7 +167,7 @@ TEST(ListpackTest, PushFrontInsertReplaceErase) {
   auto p = lp.Insert(lp.Seek(1), "x");
   EXPECT_EQ(At(lp, p), "x");
   ExpectContents(lp, {"a", "x", "b", "3"});
-  p = lp.Insert(Listpack::kNone, "end");
+  p = lp.Insert(TypeParam::kNone, "end");
   EXPECT_EQ(p, lp.Last());
   p = lp.Replace(lp.Seek(1), std::string(100, 'y'));
   EXPECT_EQ(At(lp, p), std::string(100, 'y'));
@@ -165,15 +180,15 @@ TEST(ListpackTest, PushFrontInsertReplaceErase) {
   EXPECT_EQ(At(lp, p), "3");
   ExpectContents(lp, {"-7", "3", "end"});
   p = lp.Erase(lp.Last());
-  EXPECT_EQ(p, Listpack::kNone);
+  EXPECT_EQ(p, TypeParam::kNone);
   ExpectContents(lp, {"-7", "3"});
   p = lp.Erase(lp.First(), 100);
-  EXPECT_EQ(p, Listpack::kNone);
+  EXPECT_EQ(p, TypeParam::kNone);
   EXPECT_TRUE(lp.empty());
 }
 
-TEST(ListpackTest, EraseRange) {
-  Listpack lp;
+TYPED_TEST(ListpackTest, EraseRange) {
+  TypeParam lp;
   for (int i = 0; i < 10; ++i) lp.PushBack(int64_t{i});
   lp.EraseRange(-3, 2);
   ExpectContents(lp, {"0", "1", "2", "3", "4", "5", "6", "9"});
@@ -184,8 +199,8 @@ TEST(ListpackTest, EraseRange) {
   ExpectContents(lp, {"2", "3", "4", "5"});
 }
 
-TEST(ListpackTest, SelfAliasingValues) {
-  Listpack lp;
+TYPED_TEST(ListpackTest, SelfAliasingValues) {
+  TypeParam lp;
   lp.PushBack(std::string(5000, 'q'));
   lp.PushBack("short");
   // Insert / replace with a view into the pack's own buffer.
@@ -196,58 +211,58 @@ TEST(ListpackTest, SelfAliasingValues) {
   ExpectContents(lp, {"short", std::string(5000, 'q'), "short"});
 }
 
-TEST(ListpackTest, FindWithSkip) {
-  Listpack lp;  // field,value layout
+TYPED_TEST(ListpackTest, FindWithSkip) {
+  TypeParam lp;  // field,value layout
   for (const char* s : {"f1", "v1", "f2", "f1", "10", "x", "f3", "10"}) lp.PushBack(s);
   EXPECT_EQ(lp.Find(lp.First(), "f1", 1), lp.Seek(0));
   EXPECT_EQ(lp.Find(lp.First(), "f2", 1), lp.Seek(2));
   EXPECT_EQ(lp.Find(lp.Seek(1), "f1", 1), lp.Seek(3));  // value positions only
   EXPECT_EQ(lp.Find(lp.First(), "10", 1), lp.Seek(4));
-  EXPECT_EQ(lp.Find(lp.First(), "x", 1), Listpack::kNone);
+  EXPECT_EQ(lp.Find(lp.First(), "x", 1), TypeParam::kNone);
   EXPECT_EQ(lp.Find(lp.First(), "x"), lp.Seek(5));
-  EXPECT_EQ(lp.Find(lp.First(), "010"), Listpack::kNone);
+  EXPECT_EQ(lp.Find(lp.First(), "010"), TypeParam::kNone);
   EXPECT_EQ(lp.Find(lp.Seek(5), "10"), lp.Seek(7));
-  EXPECT_EQ(lp.Find(lp.First(), "v1", 2), Listpack::kNone);
+  EXPECT_EQ(lp.Find(lp.First(), "v1", 2), TypeParam::kNone);
   EXPECT_TRUE(lp.Equals(lp.Seek(4), "10"));
   EXPECT_FALSE(lp.Equals(lp.Seek(4), "010"));
   EXPECT_FALSE(lp.Equals(lp.Seek(0), "f"));
 }
 
-TEST(ListpackTest, CopyMoveAppendSplit) {
-  Listpack a;
+TYPED_TEST(ListpackTest, CopyMoveAppendSplit) {
+  TypeParam a;
   for (int i = 0; i < 5; ++i) a.PushBack(std::string("a").append(std::to_string(i)));
-  Listpack b = a;
+  TypeParam b = a;
   b.PushBack("extra");
   EXPECT_EQ(a.size(), 5u);
   EXPECT_EQ(b.size(), 6u);
-  Listpack c = std::move(b);
+  TypeParam c = std::move(b);
   EXPECT_EQ(c.size(), 6u);
   EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
   a.Append(c);
   EXPECT_EQ(a.size(), 11u);
-  Listpack tail = a.SplitAt(a.Seek(3));
+  TypeParam tail = a.SplitAt(a.Seek(3));
   ExpectContents(a, {"a0", "a1", "a2"});
   ExpectContents(tail, {"a3", "a4", "a0", "a1", "a2", "a3", "a4", "extra"});
-  Listpack all = a.SplitAt(a.First());
+  TypeParam all = a.SplitAt(a.First());
   EXPECT_TRUE(a.empty());
   ExpectContents(all, {"a0", "a1", "a2"});
-  Listpack e;
+  TypeParam e;
   e.Append(all);
   ExpectContents(e, {"a0", "a1", "a2"});
-  const Listpack& self = e;
+  const TypeParam& self = e;
   e = self;  // self-assignment keeps contents
   ExpectContents(e, {"a0", "a1", "a2"});
 }
 
-TEST(ListpackTest, ValueView) {
-  char buf[Listpack::kIntBufSize];
-  Listpack::Value v;
+TYPED_TEST(ListpackTest, ValueView) {
+  char buf[TypeParam::kIntBufSize];
+  PackValue v;
   v.is_int = true;
   v.ival = INT64_MIN;
   EXPECT_EQ(v.View(buf), "-9223372036854775808");
-  EXPECT_EQ(Listpack::EntrySize("abc"), 5u);
-  EXPECT_EQ(Listpack::EntrySize("100"), 2u);
-  EXPECT_EQ(Listpack::EntrySize(std::string(100, 'x')), 103u);
+  EXPECT_EQ(TypeParam::EntrySize("abc"), 4 + TestFixture::kBack);
+  EXPECT_EQ(TypeParam::EntrySize("100"), 1 + TestFixture::kBack);
+  EXPECT_EQ(TypeParam::EntrySize(std::string(100, 'x')), 102 + TestFixture::kBack);
 }
 
 std::string RandomValue(std::mt19937_64& rng) {
@@ -268,9 +283,9 @@ std::string RandomValue(std::mt19937_64& rng) {
   }
 }
 
-TEST(ListpackTest, RandomizedAgainstDeque) {
+TYPED_TEST(ListpackTest, RandomizedAgainstDeque) {
   std::mt19937_64 rng(12345);
-  Listpack lp;
+  TypeParam lp;
   std::deque<std::string> model;
   for (int step = 0; step < 20000; ++step) {
     int64_t n = static_cast<int64_t>(model.size());
@@ -290,7 +305,7 @@ TEST(ListpackTest, RandomizedAgainstDeque) {
       case 2: {
         auto v = RandomValue(rng);
         int64_t i = n ? static_cast<int64_t>(rng() % (n + 1)) : 0;
-        lp.Insert(i == n ? Listpack::kNone : lp.Seek(i), v);
+        lp.Insert(i == n ? TypeParam::kNone : lp.Seek(i), v);
         model.insert(model.begin() + i, v);
         break;
       }
