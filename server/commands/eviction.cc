@@ -16,6 +16,7 @@
 #include "server/store/key_clock.h"
 #include "server/store/memory.h"
 #include "server/store/store.h"
+#include "server/util/fast_random.h"
 
 namespace shoal {
 
@@ -32,14 +33,6 @@ bool IsVolatile(EvictionPolicy p) {
          p == kVolatileFifo;
 }
 bool IsRandom(EvictionPolicy p) { return p == kAllkeysRandom || p == kVolatileRandom; }
-
-uint64_t NextRandom() {
-  thread_local uint64_t state = 0x2545f4914f6cdd1dULL ^ reinterpret_cast<uintptr_t>(&state);
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 // Higher is evicted first.
 uint64_t Score(const Entry* e, EvictionPolicy p) {
@@ -117,7 +110,7 @@ bool Sample(Server& server, EvictionPolicy policy, uint32_t s, Candidate* direct
   for (auto& db : shard.dbs()) {
     if (db.size() == 0 || (vol && db.volatile_keys() == 0)) continue;
     for (int i = 0; i < samples; ++i) {
-      Entry* e = db.table().Random(NextRandom());
+      Entry* e = db.table().Random(FastRandom());
       if (e == nullptr || (vol && !e->has_expire())) continue;
       found = true;
       if (IsRandom(policy)) {
@@ -156,7 +149,7 @@ bool EvictOne(Worker& worker, EvictionPolicy policy) {
   // Every shard once at most, starting at a random one, until a candidate turns up; a
   // candidate that has gone meanwhile sends the search round again (bounded).
   for (int attempt = 0; attempt < 4; ++attempt) {
-    const uint32_t start = static_cast<uint32_t>(NextRandom() % shards);
+    const uint32_t start = static_cast<uint32_t>(FastRandom() % shards);
     bool found = false;
     for (uint32_t k = 0; k < shards && !found; ++k) {
       found = Sample(server, policy, (start + k) % shards, &c);

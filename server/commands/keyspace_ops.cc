@@ -13,18 +13,6 @@
 
 namespace shoal {
 
-uint64_t FastRandom() {
-  // xorshift64*: quality is plenty for jitter and sampling; seeded per thread.
-  thread_local uint64_t state = [] {
-    uint64_t seed = static_cast<uint64_t>(NowMs()) ^ reinterpret_cast<uintptr_t>(&state);
-    return seed ? seed : 0x9E3779B97F4A7C15ull;
-  }();
-  state ^= state >> 12;
-  state ^= state << 25;
-  state ^= state >> 27;
-  return state * 0x2545F4914F6CDD1Dull;
-}
-
 int64_t JitteredDeadline(CommandContext& ctx, int64_t ttl_ms) {
   int pct = ctx.server.config().expire_jitter_pct();
   if (pct > 0 && ttl_ms > 1) {

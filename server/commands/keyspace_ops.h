@@ -7,13 +7,11 @@
 #include "server/commands/command.h"
 #include "server/store/object.h"
 #include "server/store/store.h"
+#include "server/util/fast_random.h"
 
 namespace shoal {
 
 inline constexpr int64_t kNoExpire = -1;
-
-// A thread-local fast random number (expiry jitter, RANDOMKEY).
-uint64_t FastRandom();
 
 // Deadline for a relative TTL of ttl_ms from now, shortened by up to expire-jitter-pct percent
 // (never lengthened): spreading deadlines set together keeps a cache from losing them all at once.

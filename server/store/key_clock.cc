@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "server/util/fast_random.h"
+
 
 namespace shoal {
 
@@ -31,14 +33,8 @@ uint32_t MinutesSince(uint32_t then) {
   return now >= then ? now - then : 0x10000 - then + now;
 }
 
-// A per-thread xorshift generator: the counter's growth is a coin toss per access.
-double RandomUnit() {
-  thread_local uint64_t s = 0x9e3779b97f4a7c15ULL ^ reinterpret_cast<uintptr_t>(&s);
-  s ^= s << 13;
-  s ^= s >> 7;
-  s ^= s << 17;
-  return static_cast<double>(s >> 11) * 0x1p-53;
-}
+// The counter's growth is a coin toss per access.
+double RandomUnit() { return static_cast<double>(FastRandom() >> 11) * 0x1p-53; }
 
 uint32_t DecayedCounter(uint32_t meta) {
   uint32_t counter = meta & 0xff;
