@@ -184,20 +184,22 @@ bool MayAddData(Connection& conn, const CommandSpec* spec) {
 
 }  // namespace
 
-bool MakeRoomFor(Connection& conn, Worker& worker, const CommandSpec* spec) {
+EvictResult EvictToLimit(Worker& worker) {
   const Config& cfg = worker.server().config();
   const uint64_t limit = cfg.maxmemory();
-  if (limit == 0 || UsedMemoryFast() <= limit) return true;
+  if (limit == 0 || UsedMemoryFast() <= limit) return EvictResult::kUnderLimit;
   const EvictionPolicy policy = cfg.eviction_policy();
-  if (policy != kNoEviction) {
-    const auto deadline = std::chrono::steady_clock::now() + kMaxEvictionTime;
-    for (int n = 1; EvictOne(worker, policy); ++n) {
-      if (UsedMemoryFast() <= limit) return true;
-      if (n % 16 == 0 && std::chrono::steady_clock::now() > deadline) return true;
-    }
-    // Nothing evictable is left.
+  if (policy == kNoEviction) return EvictResult::kStuck;
+  const auto deadline = std::chrono::steady_clock::now() + kMaxEvictionTime;
+  for (int n = 1; EvictOne(worker, policy); ++n) {
+    if (UsedMemoryFast() <= limit) return EvictResult::kUnderLimit;
+    if (n % 16 == 0 && std::chrono::steady_clock::now() > deadline) return EvictResult::kTimeUp;
   }
-  return !MayAddData(conn, spec);
+  return EvictResult::kStuck;  // nothing evictable is left
+}
+
+bool MakeRoomFor(Connection& conn, Worker& worker, const CommandSpec* spec) {
+  return EvictToLimit(worker) != EvictResult::kStuck || !MayAddData(conn, spec);
 }
 
 }  // namespace shoal

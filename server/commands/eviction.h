@@ -16,6 +16,14 @@ struct CommandSpec;
 
 inline constexpr char kOomError[] = "OOM command not allowed when used memory > 'maxmemory'.";
 
+enum class EvictResult { kUnderLimit, kTimeUp, kStuck };
+
+// While used memory is over maxmemory, evicts by the policy for at most ~1 ms. kTimeUp: still
+// over, more to evict; kStuck: still over with nothing evictable (or noeviction). No shard lock
+// may be held. Each worker's cron calls it too, so memory comes down after CONFIG SET maxmemory
+// (or a burst of client buffers) without waiting for commands, as Redis' eviction timer does.
+EvictResult EvictToLimit(Worker& worker);
+
 // Called by Dispatch with no shard lock held when maxmemory is set. Evicts while over the limit
 // (at most ~1 ms of work per call: a command is not held up indefinitely, the next ones go on).
 // Returns false when the command must be refused with kOomError: still over the limit with nothing

@@ -228,6 +228,16 @@ void ConfigCmd(CommandContext& ctx) {
     for (size_t i = 2; i + 1 < a.size(); i += 2) pairs.emplace_back(a[i], a[i + 1]);
     absl::Status st = cfg.Set(pairs);
     if (!st.ok()) return ctx.Error(std::string_view(st.message().data(), st.message().size()));
+    for (const auto& [name, value] : pairs) {
+      const uint64_t limit = cfg.maxmemory();
+      if (EqualsLower(name, "maxmemory") && limit != 0 && UsedMemory() > limit) {
+        // As Redis warns; the workers' crons start evicting at once, commands do too.
+        spdlog::warn("the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+                     "memory usage ({}): keys will be evicted, or writes refused under "
+                     "noeviction",
+                     limit, UsedMemory());
+      }
+    }
     return ctx.rb.Ok();
   }
   if (EqualsLower(sub, "resetstat")) {
@@ -237,6 +247,7 @@ void ConfigCmd(CommandContext& ctx) {
       s.commands = 0;
       s.keyspace_hits = 0;
       s.keyspace_misses = 0;
+      s.evicted_keys = 0;
       for (auto& cs : s.per_command) {
         cs.calls = 0;
         cs.usec = 0;

@@ -17,6 +17,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/eviction.h"
 #include "server/store/key_clock.h"
 #include "server/store/memory.h"
 #include "server/util/string_util.h"
@@ -142,6 +143,7 @@ void Worker::Run() {
     int64_t now = NowMs();
     int timeout = static_cast<int>(std::max<int64_t>(0, next_cron_ms_ - now));
     timeout = std::min(timeout, 1000 / hz);
+    if (evicting_) timeout = 0;  // more eviction to do: only look for I/O in between
     if (!block_deadlines_.empty()) {
       int64_t until = std::get<0>(*block_deadlines_.begin()) - now;
       timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
@@ -186,6 +188,8 @@ void Worker::Run() {
     if (now_ms_ >= next_cron_ms_) {
       Cron();
       next_cron_ms_ = now_ms_ + 1000 / hz;
+    } else if (evicting_) {
+      evicting_ = EvictToLimit(*this) == EvictResult::kTimeUp;
     }
   }
   ReapClosed();
@@ -507,6 +511,9 @@ void Worker::Cron() {
   UpdateLruClock();
   RefreshKeyClock();
   CalibrateUsedMemory();  // ~13 us: keeps UsedMemoryFast() within one cron period of the truth
+  // Over maxmemory with no command coming (CONFIG SET lowered it, buffers grew): evict in ~1 ms
+  // slices between event-loop rounds until under the limit, as Redis' eviction timer does.
+  evicting_ = server_->config().maxmemory() != 0 && EvictToLimit(*this) == EvictResult::kTimeUp;
   if (batches_ != batches_at_cron_) {
     batches_at_cron_ = batches_;
     cache_released_ = false;

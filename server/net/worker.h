@@ -112,6 +112,7 @@ class Worker {
   std::thread thread_;
   int64_t now_ms_ = 0;
   int64_t next_cron_ms_ = 0;
+  bool evicting_ = false;  // over maxmemory with more to evict: the loop goes on between slices
   uint32_t expire_shard_cursor_ = 0;
   // Input batches processed, and its value at the previous cron: a cron that finds it unchanged
   // knows the worker was idle for a whole period and releases its allocator cache (once).

@@ -301,3 +301,20 @@ def test_writes_under_a_limit_keep_memory_bounded_across_workers(server):
     finally:
         for cl in clients:
             cl.close()
+
+
+def test_lowering_maxmemory_evicts_without_further_commands(server):
+    """CONFIG SET maxmemory below the current usage: the workers evict in slices between their
+    event-loop rounds until under the limit, as Redis' eviction timer does; a command alone would
+    evict for at most ~1 ms."""
+    _, c = server
+    load(c, "k", 60000)
+    used = int(c.info("memory")["used_memory"])
+    c.config_set("maxmemory-policy", "allkeys-random")
+    c.config_set("maxmemory", str(used // 2))
+    time.sleep(2)
+    evicted = int(c.info("stats")["evicted_keys"])
+    assert evicted >= 20000, evicted
+    assert_under_limit(c, used // 2)
+    c.config_resetstat()
+    assert int(c.info("stats")["evicted_keys"]) == 0
