@@ -10,6 +10,7 @@
 #include "server/commands/pubsub.h"
 #include "server/config.h"
 #include "server/net/server.h"
+#include "server/store/memory.h"
 #include "server/util/cycle_clock.h"
 #include "spdlog/sinks/basic_file_sink.h"
 #include "spdlog/sinks/stdout_sinks.h"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   shoal::Server server(&config);
   shoal::InstallKeyspaceNotifications(&server);
   if (!server.Start()) return 1;
+  shoal::RecordStartupMemory();
 
   // SHUTDOWN from a client sets the flag this loop polls between signal waits.
   int sig = 0;

@@ -78,6 +78,7 @@ class CommandTable {
 void RegisterAllCommands();
 void RegisterStringCommands(CommandTable& t);
 void RegisterKeyCommands(CommandTable& t);
+void RegisterMemoryCommands(CommandTable& t);
 void RegisterConnectionCommands(CommandTable& t);
 void RegisterServerCommands(CommandTable& t);
 void RegisterListCommands(CommandTable& t);

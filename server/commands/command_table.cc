@@ -34,6 +34,7 @@ void RegisterAllCommands() {
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);
+  RegisterMemoryCommands(t);
   RegisterListCommands(t);
   RegisterHashCommands(t);
   RegisterSetCommands(t);

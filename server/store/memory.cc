@@ -120,6 +120,54 @@ void CalibrateUsedMemory() {}
 uint64_t UsedMemoryFast() { return UsedMemory(); }
 #endif
 
+namespace {
+std::atomic<uint64_t> g_startup{0};
+}  // namespace
+
+void RecordStartupMemory() { g_startup.store(UsedMemory(), std::memory_order_relaxed); }
+uint64_t StartupMemory() { return g_startup.load(std::memory_order_relaxed); }
+
+AllocatorStats GetAllocatorStats() {
+  AllocatorStats s;
+#ifdef SHOAL_HAVE_JEMALLOC
+  uint64_t epoch = 1;
+  size_t sz = sizeof(epoch);
+  mallctl("epoch", &epoch, &sz, &epoch, sz);
+  const char* names[] = {"stats.allocated", "stats.active", "stats.resident", "stats.metadata"};
+  uint64_t* out[] = {&s.allocated, &s.active, &s.resident, &s.metadata};
+  for (int i = 0; i < 4; ++i) {
+    size_t v = 0;
+    sz = sizeof(v);
+    if (mallctl(names[i], &v, &sz, nullptr, 0) == 0) *out[i] = v;
+  }
+#else
+  s.allocated = s.active = UsedMemory();
+  s.resident = RssBytes();
+#endif
+  return s;
+}
+
+std::string MallocStats() {
+#ifdef SHOAL_HAVE_JEMALLOC
+  std::string out;
+  malloc_stats_print(
+      [](void* arg, const char* text) { static_cast<std::string*>(arg)->append(text); }, &out,
+      nullptr);
+  return out;
+#else
+  return "Stats not supported for the current allocator\n";
+#endif
+}
+
+bool PurgeAllocator() {
+#ifdef SHOAL_HAVE_JEMALLOC
+  // MALLCTL_ARENAS_ALL (4096): every arena.
+  return mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) == 0;
+#else
+  return true;
+#endif
+}
+
 std::string AllocatorName() {
 #ifdef SHOAL_HAVE_JEMALLOC
   const char* v = nullptr;

@@ -21,6 +21,19 @@ void ReleaseThreadCache();
 // register (they do nearly all allocating and freeing) and calibrate from their cron, so what
 // other threads do shows up within one cron period. Builds without jemalloc read UsedMemory().
 void RegisterMemoryThread();
+
+// What the allocator holds: bytes handed out, in active pages, resident, and its own metadata.
+struct AllocatorStats {
+  uint64_t allocated = 0, active = 0, resident = 0, metadata = 0;
+};
+AllocatorStats GetAllocatorStats();
+// The allocator's statistics report as text (MEMORY MALLOC-STATS).
+std::string MallocStats();
+// Returns every arena's unused dirty pages to the OS now (MEMORY PURGE); false on failure.
+bool PurgeAllocator();
+// UsedMemory() once the server is up, before any client (MEMORY STATS' startup.allocated).
+void RecordStartupMemory();
+uint64_t StartupMemory();
 void CalibrateUsedMemory();
 uint64_t UsedMemoryFast();
 }  // namespace shoal
