@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/commands/command.h"
+#include "server/commands/command_meta.h"
 #include "server/commands/pubsub.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -333,6 +334,75 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
   if (g == "transactions") out->push_back("@transaction");
 }
 
+// A set of names: simple strings (flags, categories), or bulk strings as Redis sends tips.
+void ReplyNames(resp::ReplyBuilder& rb, const std::vector<std::string_view>& v, bool bulk = false) {
+  rb.SetHeader(v.size());
+  for (auto x : v) {
+    if (bulk) {
+      rb.Bulk(x);
+    } else {
+      rb.Simple(x);
+    }
+  }
+}
+
+// Key specs as Redis 7.0 writes them: a map per spec (notes, flags, begin_search, find_keys).
+void ReplyKeySpecs(resp::ReplyBuilder& rb, const CommandMeta* meta) {
+  // A set in RESP3, as Redis 7.0 sends it.
+  if (meta == nullptr) return rb.SetHeader(0);
+  rb.SetHeader(meta->key_specs.size());
+  for (const auto& k : meta->key_specs) {
+    rb.MapHeader(k.notes.empty() ? 3 : 4);
+    if (!k.notes.empty()) {
+      rb.Bulk("notes");
+      rb.Bulk(k.notes);
+    }
+    rb.Bulk("flags");
+    ReplyNames(rb, k.flags);
+    rb.Bulk("begin_search");
+    rb.MapHeader(2);
+    rb.Bulk("type");
+    if (k.begin == KeySpecMeta::kIndex) {
+      rb.Bulk("index");
+      rb.Bulk("spec");
+      rb.MapHeader(1);
+      rb.Bulk("index");
+      rb.Integer(k.begin_arg);
+    } else if (k.begin == KeySpecMeta::kKeyword) {
+      rb.Bulk("keyword");
+      rb.Bulk("spec");
+      rb.MapHeader(2);
+      rb.Bulk("keyword");
+      rb.Bulk(k.keyword);
+      rb.Bulk("startfrom");
+      rb.Integer(k.begin_arg);
+    } else {
+      rb.Bulk("unknown");
+      rb.Bulk("spec");
+      rb.MapHeader(0);
+    }
+    rb.Bulk("find_keys");
+    rb.MapHeader(2);
+    rb.Bulk("type");
+    if (k.find == KeySpecMeta::kUnknownFind) {
+      rb.Bulk("unknown");
+      rb.Bulk("spec");
+      rb.MapHeader(0);
+      continue;
+    }
+    const bool range = k.find == KeySpecMeta::kRange;
+    rb.Bulk(range ? "range" : "keynum");
+    rb.Bulk("spec");
+    rb.MapHeader(3);
+    rb.Bulk(range ? "lastkey" : "keynumidx");
+    rb.Integer(k.find_a);
+    rb.Bulk(range ? "keystep" : "firstkey");
+    rb.Integer(k.find_b);
+    rb.Bulk(range ? "limit" : "keystep");
+    rb.Integer(k.find_c);
+  }
+}
+
 void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   auto& rb = ctx.rb;
   rb.ArrayHeader(10);
@@ -352,12 +422,33 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   CategoryNames(s, &categories);
   rb.SetHeader(categories.size());
   for (auto c : categories) rb.Simple(c);
-  rb.SetHeader(0);  // tips
-  rb.ArrayHeader(0);  // key specs
-  rb.ArrayHeader(s.subcommands.size());
+  const CommandMeta* meta = FindCommandMeta(s.name);
+  ReplyNames(rb, meta ? meta->tips : std::vector<std::string_view>{}, /*bulk=*/true);
+  ReplyKeySpecs(rb, meta);
+  // Subcommands: an array, or an empty set (RESP3 "~0") when there are none, as Redis sends.
+  if (s.subcommands.empty()) {
+    rb.SetHeader(0);
+  } else {
+    rb.ArrayHeader(s.subcommands.size());
+  }
   for (auto sc : s.subcommands) {
+    const std::string full = Cat(s.name, "|", sc);
+    if (const CommandMeta* m = FindCommandMeta(full)) {
+      rb.ArrayHeader(10);
+      rb.Bulk(full);
+      rb.Integer(m->arity);
+      ReplyNames(rb, m->flags);
+      rb.Integer(m->first_key);
+      rb.Integer(m->last_key);
+      rb.Integer(m->step);
+      ReplyNames(rb, m->categories);
+      ReplyNames(rb, m->tips, /*bulk=*/true);
+      ReplyKeySpecs(rb, m);
+      rb.SetHeader(0);
+      continue;
+    }
     rb.ArrayHeader(10);
-    rb.Bulk(Cat(s.name, "|", sc));
+    rb.Bulk(full);
     rb.Integer(-2);
     rb.SetHeader(0);
     rb.Integer(0);
@@ -368,8 +459,8 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
     rb.SetHeader(categories.size());
     for (auto c : categories) rb.Simple(c);
     rb.SetHeader(0);
-    rb.ArrayHeader(0);
-    rb.ArrayHeader(0);
+    rb.SetHeader(0);
+    rb.SetHeader(0);
   }
 }
 

@@ -12,7 +12,8 @@ import pytest
 import redis
 
 from diffutil import (REF_LABEL, TARGET_LABEL, Conn, DiffPair, Err, PeerClosed, RespMap, RespSet,  # noqa: F401
-                      Status, Verbatim, as_pairs, d, d2, decode_one, pair, start_target, wait_until)
+                      Status, Verbatim, as_pairs, d, d2, decode_one, hello3, pair, start_target,
+                      wait_until)
 
 NOAUTH = Err("NOAUTH Authentication required.")
 WRONGPASS = Err("WRONGPASS invalid username-password pair or user is disabled.")
@@ -435,8 +436,8 @@ def _command_info(c, name):
 
 def test_command_info_matches_redis_for_every_command(pair):
     """Every command Shoal has: arity, key positions, the whole flag set (movablekeys included)
-    and the ACL categories as Redis 7.0 lists them. Key specs and tips are not compared (Shoal
-    sends none)."""
+    and the ACL categories as Redis 7.0 lists them (tips, key specs and subcommands: the next
+    test)."""
     tc = Conn(pair.target.host, pair.target.port, label=TARGET_LABEL)
     rc = Conn(pair.ref.host, pair.ref.port, label=REF_LABEL)
     try:
@@ -465,6 +466,42 @@ def test_command_info_matches_redis_for_every_command(pair):
     finally:
         tc.close()
         rc.close()
+
+
+def test_command_info_tips_key_specs_and_subcommands_as_redis(pair):
+    """The rest of COMMAND INFO: tips and key specs of every command, byte for byte in RESP2 and
+    RESP3, and every subcommand Shoal has (arity, flags, key positions, categories, tips, key
+    specs) as Redis 7.0 reports it; Shoal may have fewer subcommands than Redis."""
+    problems = []
+    for proto in (2, 3):
+        tc = Conn(pair.target.host, pair.target.port, label=TARGET_LABEL)
+        rc = Conn(pair.ref.host, pair.ref.port, label=REF_LABEL)
+        try:
+            if proto == 3:
+                hello3(tc)
+                hello3(rc)
+            names = [x.decode() for x in decode_one(tc.call("COMMAND", "LIST")) if b"|" not in x]
+            for name in names:
+                traw, rraw = tc.call("COMMAND", "INFO", name), rc.call("COMMAND", "INFO", name)
+                t, r = decode_one(traw)[0], decode_one(rraw)[0]
+                if r is None:
+                    continue
+                if not r[9]:
+                    if traw != rraw:
+                        problems.append(f"RESP{proto} {name}: {traw!r} != redis {rraw!r}")
+                    continue
+                if list(t[:9]) != list(r[:9]):
+                    problems.append(f"RESP{proto} {name}: {list(t[:9])!r} != redis {list(r[:9])!r}")
+                theirs = {sub[0]: sub for sub in r[9]}
+                for sub in t[9]:
+                    if sub[0] not in theirs:
+                        problems.append(f"RESP{proto} {sub[0]!r}: not a Redis subcommand")
+                    elif list(sub) != list(theirs[sub[0]]):
+                        problems.append(f"RESP{proto} {sub[0]!r}: {list(sub)!r} != redis {list(theirs[sub[0]])!r}")
+        finally:
+            tc.close()
+            rc.close()
+    assert not problems, "COMMAND INFO differs from Redis:\n  " + "\n  ".join(problems[:20])
 
 
 def test_command_count_list_docs(pair):
