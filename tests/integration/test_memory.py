@@ -71,3 +71,20 @@ def test_memory_stats_adds_up(c):
     assert c.memory_purge() in (True, b"OK", "OK")
     assert len(c.execute_command("MEMORY", "DOCTOR")) > 0
     assert len(c.execute_command("MEMORY", "MALLOC-STATS")) > 0
+
+
+def test_info_memory_breakdown_adds_up(c):
+    """INFO memory's overhead/dataset split (as Redis names it): start-up memory plus the bucket
+    arrays, the rest being the data."""
+    p = c.pipeline(transaction=False)
+    for i in range(20000):
+        p.set(f"key:{i}", "v" * 50)
+    p.execute()
+    m = c.info("memory")
+    stats = c.memory_stats()
+    assert m["used_memory_startup"] == stats["startup.allocated"] > 0
+    assert m["used_memory_overhead"] == stats["overhead.total"]
+    assert m["used_memory_dataset"] == m["used_memory"] - m["used_memory_overhead"]
+    assert m["used_memory_dataset"] > 20000 * 50
+    assert m["allocator_active"] >= m["allocator_allocated"] > 0
+    assert m["mem_not_counted_for_evict"] == 0
