@@ -103,6 +103,8 @@ struct ConfigValues {
   uint64_t maxmemory = 0;
   int maxmemory_policy = kNoEviction;
   int maxmemory_samples = 5;
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   std::string save;  // normalized "seconds changes ..." pairs
@@ -473,6 +475,17 @@ const Param kParams[] = {
        return IntFieldIn(t, 1, INT_MAX, &v->maxmemory_samples, w);
      },
      [](const ConfigValues& v) { return Int(v.maxmemory_samples); }},
+    {"slowlog-log-slower-than", true, false, "USEC",
+     "SLOWLOG keeps commands that took at least this many microseconds; -1 none (default 10000)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, -1, INT64_MAX, &v->slowlog_log_slower_than, w);
+     },
+     [](const ConfigValues& v) { return Int(v.slowlog_log_slower_than); }},
+    {"slowlog-max-len", true, false, "N", "SLOWLOG keeps at most this many entries (default 128)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, 0, INT64_MAX, &v->slowlog_max_len, w);
+     },
+     [](const ConfigValues& v) { return Int(v.slowlog_max_len); }},
     {"lfu-log-factor", true, false, "N",
      "How slowly the LFU access counter grows: lower counts more finely (default 10)",
      [](std::string_view t, ConfigValues* v, Problem* w) {
@@ -815,6 +828,8 @@ ConfigValues Config::Current() const {
   v.maxmemory = maxmemory_.load(std::memory_order_relaxed);
   v.maxmemory_policy = maxmemory_policy_.load(std::memory_order_relaxed);
   v.maxmemory_samples = maxmemory_samples_.load(std::memory_order_relaxed);
+  v.slowlog_log_slower_than = slowlog_log_slower_than_.load(std::memory_order_relaxed);
+  v.slowlog_max_len = slowlog_max_len_.load(std::memory_order_relaxed);
   v.lfu_log_factor = lfu_log_factor_;
   v.lfu_decay_time = lfu_decay_time_;
   v.save = save_;
@@ -838,6 +853,8 @@ void Config::PublishRuntime(const ConfigValues& v) {
   maxmemory_.store(v.maxmemory, std::memory_order_relaxed);
   maxmemory_policy_.store(v.maxmemory_policy, std::memory_order_relaxed);
   maxmemory_samples_.store(v.maxmemory_samples, std::memory_order_relaxed);
+  slowlog_log_slower_than_.store(v.slowlog_log_slower_than, std::memory_order_relaxed);
+  slowlog_max_len_.store(v.slowlog_max_len, std::memory_order_relaxed);
   lfu_log_factor_ = v.lfu_log_factor;
   lfu_decay_time_ = v.lfu_decay_time;
   const bool lfu = v.maxmemory_policy == kVolatileLfu || v.maxmemory_policy == kAllkeysLfu;

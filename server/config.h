@@ -107,6 +107,10 @@ class Config {
     return static_cast<EvictionPolicy>(maxmemory_policy_.load(std::memory_order_relaxed));
   }
   int maxmemory_samples() const { return maxmemory_samples_.load(std::memory_order_relaxed); }
+  int64_t slowlog_log_slower_than() const {
+    return slowlog_log_slower_than_.load(std::memory_order_relaxed);
+  }
+  int64_t slowlog_max_len() const { return slowlog_max_len_.load(std::memory_order_relaxed); }
 
   // CONFIG GET: (name, value) for every parameter matching any of the patterns (globs,
   // case-insensitive), each parameter once, values formatted as Redis formats them. As in
@@ -170,6 +174,8 @@ class Config {
   std::atomic<uint64_t> maxmemory_{0};
   std::atomic<int> maxmemory_policy_{0};  // index into the policy names
   std::atomic<int> maxmemory_samples_{5};
+  std::atomic<int64_t> slowlog_log_slower_than_{10000};
+  std::atomic<int64_t> slowlog_max_len_{128};
   int lfu_log_factor_ ABSL_GUARDED_BY(mu_) = 10;  // live copies are in the key clock
   int lfu_decay_time_ ABSL_GUARDED_BY(mu_) = 1;
   std::atomic<bool> appendonly_{false};

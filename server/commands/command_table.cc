@@ -35,6 +35,7 @@ void RegisterAllCommands() {
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);
   RegisterMemoryCommands(t);
+  RegisterSlowlogCommands(t);
   RegisterListCommands(t);
   RegisterHashCommands(t);
   RegisterSetCommands(t);

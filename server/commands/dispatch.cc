@@ -7,6 +7,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/eviction.h"
+#include "server/commands/slowlog.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -189,6 +190,7 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
       static_cast<uint64_t>(static_cast<double>(CycleNow() - start) / CyclesPerMicrosecond());
   Bump(cs.calls);
   Bump(cs.usec, took);
+  MaybeLogSlow(server, conn, spec, args, took);
   if (ctx.failed) Bump(cs.failed);
   Bump(worker.stats().commands);
 }
