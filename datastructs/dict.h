@@ -2,6 +2,7 @@
 #ifndef SHOAL_DATASTRUCTS_DICT_H_
 #define SHOAL_DATASTRUCTS_DICT_H_
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cmath>
@@ -315,6 +316,56 @@ class Dict {
     Node* n = head;
     while (pick-- > 0) n = Traits::Next(n);
     return n;
+  }
+
+  // Nodes from consecutive buckets starting at a random one, as Redis' dictGetSomeKeys: fn(Node*)
+  // returns whether the node counts, and sampling stops after `count` counted nodes or about
+  // 16 * count nodes' worth of buckets (a node may be visited twice by the Random() draws used
+  // mid-rehash). The bucket array is read sequentially and the nodes' cache misses overlap (chain
+  // heads are prefetched a batch at a time), where `count` calls of Random() take two dependent
+  // misses each. fn must not change the Dict. Returns the number counted.
+  template <typename Fn>
+  size_t SampleNearby(uint64_t random_bits, size_t count, Fn&& fn) {
+    if (size() == 0 || count == 0) return 0;
+    if (rehashing()) RehashStep(1);
+    uint64_t state = random_bits;
+    // Mid-rehash, the nodes already migrated sit in the new table in runs that mirror the old
+    // table's first buckets, not spread over it, so a run from a random spot there mostly finds
+    // nothing: with the odds of the nodes it holds, the sample comes from Random() draws instead.
+    if (rehashing() && dict_internal::Below(dict_internal::SplitMix(state), size()) < used_[1]) {
+      size_t counted = 0;
+      for (size_t draws = 0; draws < 16 * count && counted < count; ++draws) {
+        if (fn(Random(dict_internal::SplitMix(state)))) ++counted;
+      }
+      return counted;
+    }
+    Node* const* table = tables_[0];
+    const size_t lo = rehash_idx_;  // buckets below it are empty (0 without a rehash)
+    const size_t len = buckets_[0] - rehash_idx_;
+    const size_t per_node = used_[0] ? (len + used_[0] - 1) / used_[0] : len;  // buckets per node
+    const size_t max_scan = std::min(len, 16 * count * std::max<size_t>(per_node, 1));
+    size_t pos = dict_internal::Below(dict_internal::SplitMix(state), len);
+    size_t counted = 0, scanned = 0;
+    constexpr size_t kBatch = 16;
+    Node* heads[kBatch];
+    while (counted < count && scanned < max_scan) {
+      size_t n = 0;
+      while (n < kBatch && scanned < max_scan) {
+        Node* h = table[lo + pos];
+        pos = pos + 1 == len ? 0 : pos + 1;
+        ++scanned;
+        if (h != nullptr) {
+          __builtin_prefetch(h);
+          heads[n++] = h;
+        }
+      }
+      for (size_t i = 0; i < n && counted < count; ++i) {
+        for (Node* x = heads[i]; x != nullptr && counted < count; x = Traits::Next(x)) {
+          if (fn(x)) ++counted;
+        }
+      }
+    }
+    return counted;
   }
 
   // Calls deleter(Node*) for every node (it may free the node), then frees the bucket arrays.

@@ -109,18 +109,26 @@ bool Sample(Server& server, EvictionPolicy policy, uint32_t s, Candidate* direct
   SpinMutexLock l(&shard.mu);
   for (auto& db : shard.dbs()) {
     if (db.size() == 0 || (vol && db.volatile_keys() == 0)) continue;
-    for (int i = 0; i < samples; ++i) {
-      Entry* e = db.table().Random(FastRandom());
-      if (e == nullptr || (vol && !e->has_expire())) continue;
-      found = true;
-      if (IsRandom(policy)) {
+    if (IsRandom(policy)) {
+      // One truly random key; for volatile-random a few draws find one with a TTL.
+      for (int i = 0; i < 16; ++i) {
+        Entry* e = db.table().Random(FastRandom());
+        if (e == nullptr || (vol && !e->has_expire())) continue;
         direct->db = db.index();
         direct->shard = s;
         direct->key.assign(e->key());
         return true;
       }
-      tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
+      continue;
     }
+    // Keys with a TTL are found among all keys (there is no separate table of them): a shard
+    // whose few TTL keys are not met in the scanned buckets counts as having none this time.
+    const size_t n = db.table().SampleNearby(FastRandom(), samples, [&](Entry* e) {
+      if (vol && !e->has_expire()) return false;
+      tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
+      return true;
+    });
+    found = found || n > 0;
   }
   return found;
 }
@@ -132,7 +140,7 @@ bool EvictCandidate(Worker& worker, EvictionPolicy policy, const Candidate& c) {
   Shard& shard = server.store().shard(c.shard);
   SpinMutexLock l(&shard.mu);
   DbTable& db = shard.db(c.db);
-  Entry* e = db.Find(c.key, NowMs());
+  Entry* e = db.Find(c.key, worker.now_ms());
   if (e == nullptr || (IsVolatile(policy) && !e->has_expire())) return false;
   db.Delete(c.key, INT64_MIN);
   if (!shard.watch.empty()) shard.watch.Touch(c.db, c.key);

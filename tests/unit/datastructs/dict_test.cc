@@ -530,6 +530,52 @@ TEST(DictTest, RandomOnSparseTable) {
   EXPECT_GT(drawn.size(), 3000u);
 }
 
+TEST(DictTest, SampleNearbyVisitsPresentNodesBoundedly) {
+  TestDict dict;
+  NodePool pool;
+  EXPECT_EQ(dict.SampleNearby(1, 5, [](TestNode*) { return true; }), 0u);
+  std::set<std::string> expected;
+  for (int i = 0; i < 65537; ++i) {  // one past a growth: the samples below run mid-rehash
+    dict.Insert(pool.Get(Key(i)));
+    expected.insert(Key(i));
+  }
+  ASSERT_TRUE(dict.rehashing());
+  std::mt19937_64 rng(5);
+  std::set<std::string> seen;
+  for (int round = 0; round < 2000; ++round) {
+    std::set<std::string> one;
+    size_t n = dict.SampleNearby(rng(), 5, [&](TestNode* x) {
+      EXPECT_TRUE(expected.count(x->key)) << x->key;
+      one.insert(x->key);
+      return true;
+    });
+    EXPECT_EQ(n, 5u);
+    EXPECT_EQ(one.size(), 5u);  // five different nodes
+    seen.insert(one.begin(), one.end());
+  }
+  EXPECT_TRUE(dict.rehashing());
+  EXPECT_GT(seen.size(), 9000u);  // different starting points, not one neighbourhood
+  // A predicate nobody satisfies: at most 16 * count buckets are scanned, then it gives up.
+  size_t visited = 0;
+  EXPECT_EQ(dict.SampleNearby(rng(), 5, [&](TestNode*) {
+    ++visited;
+    return false;
+  }), 0u);
+  EXPECT_GT(visited, 0u);
+  EXPECT_LE(visited, 200u);
+  // More wanted than there are: each node at most once.
+  TestDict small;
+  NodePool small_pool;
+  for (int i = 0; i < 3; ++i) small.Insert(small_pool.Get(Key(i)));
+  std::multiset<std::string> all;
+  small.SampleNearby(rng(), 10, [&](TestNode* x) {
+    all.insert(x->key);
+    return true;
+  });
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 3u);
+}
+
 TEST(DictTest, ClearCallsDeleterOncePerNode) {
   for (const bool mid_rehash : {false, true}) {
     TestDict dict;

@@ -398,7 +398,8 @@ TEST(ConfigTest, GetWithGlobs) {
   Config c;
   const std::string_view max[] = {"max*"};
   EXPECT_THAT(c.Get(max), UnorderedElementsAre(Pair("maxclients", "10000"), Pair("maxmemory", "0"),
-                                               Pair("maxmemory-policy", "noeviction")));
+                                               Pair("maxmemory-policy", "noeviction"),
+                                               Pair("maxmemory-samples", "5")));
   // Redis 7.0's defaults for the encoding thresholds, under both names (as Redis lists them).
   const std::string_view hash[] = {"hash-max-*"};
   EXPECT_THAT(c.Get(hash), UnorderedElementsAre(Pair("hash-max-listpack-entries", "512"),
@@ -408,7 +409,8 @@ TEST(ConfigTest, GetWithGlobs) {
   // Matching ignores case; a glob answers with canonical names.
   const std::string_view upper[] = {"MAXMEM*"};
   EXPECT_THAT(c.Get(upper),
-              UnorderedElementsAre(Pair("maxmemory", "0"), Pair("maxmemory-policy", "noeviction")));
+              UnorderedElementsAre(Pair("maxmemory", "0"), Pair("maxmemory-policy", "noeviction"),
+                                   Pair("maxmemory-samples", "5")));
   // An exact name answers with the caller's spelling, as Redis 7.0 does.
   const std::string_view exact[] = {"PORT"};
   EXPECT_THAT(c.Get(exact), ElementsAre(Pair("PORT", "6379")));
@@ -421,7 +423,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 36u);
+  EXPECT_EQ(c.Get(all).size(), 41u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",
