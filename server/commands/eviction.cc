@@ -24,6 +24,7 @@ namespace {
 
 constexpr size_t kPoolSize = 16;
 constexpr int kMaxSamples = 1024;
+constexpr size_t kVolatileScanBuckets = 4096;
 // Work per call: a command waits for at most this much eviction (Redis bounds it similarly and
 // lets the next commands go on evicting).
 constexpr auto kMaxEvictionTime = std::chrono::microseconds(1000);
@@ -121,13 +122,19 @@ bool Sample(Server& server, EvictionPolicy policy, uint32_t s, Candidate* direct
       }
       continue;
     }
-    // Keys with a TTL are found among all keys (there is no separate table of them): a shard
-    // whose few TTL keys are not met in the scanned buckets counts as having none this time.
-    const size_t n = db.table().SampleNearby(FastRandom(), samples, [&](Entry* e) {
+    // Keys with a TTL are found among all keys (there is no separate table of them). When few
+    // keys have one and the sample met none, a bounded walk of the db from where the last one
+    // stopped looks for them, so a volatile policy does not refuse writes while such keys exist.
+    size_t n = db.table().SampleNearby(FastRandom(), samples, [&](Entry* e) {
       if (vol && !e->has_expire()) return false;
       tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
       return true;
     });
+    if (n == 0 && vol) {
+      n = db.ScanVolatile(samples, kVolatileScanBuckets, [&](Entry* e) {
+        tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
+      });
+    }
     found = found || n > 0;
   }
   return found;

@@ -48,6 +48,7 @@ DbTable& DbTable::operator=(DbTable&& o) noexcept {
   volatile_keys_ = o.volatile_keys_;
   expired_keys_ = o.expired_keys_;
   expire_cursor_ = o.expire_cursor_;
+  evict_cursor_ = o.evict_cursor_;
   index_ = o.index_;
   o.volatile_keys_ = 0;
   o.RefreshHint();

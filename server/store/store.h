@@ -80,6 +80,27 @@ class DbTable {
   // One bounded pass of the active expiry cycle; returns (sampled, expired).
   std::pair<size_t, size_t> ExpireSome(int64_t now_ms, size_t max_samples, size_t max_buckets);
 
+  // Walks up to max_buckets buckets on from where its last call stopped, calling fn(Entry*) for
+  // up to `want` keys that have a TTL; returns how many. Eviction's fallback for the volatile
+  // policies when random sampling met no key with a TTL (a few among many keys). fn must not
+  // change the table.
+  template <typename Fn>
+  size_t ScanVolatile(size_t want, size_t max_buckets, Fn&& fn) {
+    if (volatile_keys_ == 0) return 0;
+    size_t got = 0;
+    size_t buckets = 0;
+    do {
+      evict_cursor_ = table_.Scan(evict_cursor_, [&](Entry* e) {
+        if (got < want && e->has_expire()) {
+          fn(e);
+          ++got;
+        }
+      });
+      ++buckets;
+    } while (evict_cursor_ != 0 && got < want && buckets < max_buckets);
+    return got;
+  }
+
   // Moves the whole content out (FLUSH ASYNC frees it elsewhere).
   KeyTable TakeTable();
 
@@ -102,6 +123,7 @@ class DbTable {
   size_t volatile_keys_ = 0;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
+  uint64_t evict_cursor_ = 0;
   int index_ = 0;
   std::atomic<Entry* const*> hint_base_{nullptr};
   std::atomic<uint64_t> hint_mask_{0};

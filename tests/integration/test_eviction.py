@@ -318,3 +318,20 @@ def test_lowering_maxmemory_evicts_without_further_commands(server):
     assert_under_limit(c, used // 2)
     c.config_resetstat()
     assert int(c.info("stats")["evicted_keys"]) == 0
+
+
+def test_volatile_policy_finds_rare_keys_with_a_ttl(server):
+    """Five keys with a TTL among 50,000 without: a write over the limit under a volatile policy
+    evicts them rather than being refused (Redis samples its table of keys with a TTL; Shoal has
+    none, so when the random sample meets no such key it walks the db for them)."""
+    _, c = server
+    load(c, "plain", 50000)
+    for i in range(5):
+        c.set(f"ttl:{i}", "x" * 200000, ex=100000)
+    c.config_set("maxmemory-policy", "volatile-lru")
+    used = int(c.info("memory")["used_memory"])
+    c.config_set("maxmemory", str(used - 300000))
+    assert c.set("new", "v")  # not refused: the TTL keys were found and evicted first
+    assert int(c.info("stats")["evicted_keys"]) >= 2
+    assert present(c, "plain", 50000) == 50000
+    c.config_set("maxmemory", "0")
