@@ -111,16 +111,21 @@ bool Sample(Server& server, EvictionPolicy policy, uint32_t s, Candidate* direct
   for (auto& db : shard.dbs()) {
     if (db.size() == 0 || (vol && db.volatile_keys() == 0)) continue;
     if (IsRandom(policy)) {
-      // One truly random key; for volatile-random a few draws find one with a TTL.
-      for (int i = 0; i < 16; ++i) {
+      // One random key; for volatile-random a few draws look for one with a TTL, then the same
+      // bounded walk as below.
+      Entry* pick = nullptr;
+      for (int i = 0; i < 16 && pick == nullptr; ++i) {
         Entry* e = db.table().Random(FastRandom());
-        if (e == nullptr || (vol && !e->has_expire())) continue;
-        direct->db = db.index();
-        direct->shard = s;
-        direct->key.assign(e->key());
-        return true;
+        if (e != nullptr && (!vol || e->has_expire())) pick = e;
       }
-      continue;
+      if (pick == nullptr && vol) {
+        db.ScanVolatile(1, kVolatileScanBuckets, [&](Entry* e) { pick = e; });
+      }
+      if (pick == nullptr) continue;
+      direct->db = db.index();
+      direct->shard = s;
+      direct->key.assign(pick->key());
+      return true;
     }
     // Keys with a TTL are found among all keys (there is no separate table of them). When few
     // keys have one and the sample met none, a bounded walk of the db from where the last one

@@ -320,7 +320,8 @@ def test_lowering_maxmemory_evicts_without_further_commands(server):
     assert int(c.info("stats")["evicted_keys"]) == 0
 
 
-def test_volatile_policy_finds_rare_keys_with_a_ttl(server):
+@pytest.mark.parametrize("policy", ["volatile-lru", "volatile-random"])
+def test_volatile_policy_finds_rare_keys_with_a_ttl(server, policy):
     """Five keys with a TTL among 50,000 without: a write over the limit under a volatile policy
     evicts them rather than being refused (Redis samples its table of keys with a TTL; Shoal has
     none, so when the random sample meets no such key it walks the db for them)."""
@@ -328,7 +329,7 @@ def test_volatile_policy_finds_rare_keys_with_a_ttl(server):
     load(c, "plain", 50000)
     for i in range(5):
         c.set(f"ttl:{i}", "x" * 200000, ex=100000)
-    c.config_set("maxmemory-policy", "volatile-lru")
+    c.config_set("maxmemory-policy", policy)
     used = int(c.info("memory")["used_memory"])
     c.config_set("maxmemory", str(used - 300000))
     assert c.set("new", "v")  # not refused: the TTL keys were found and evicted first
