@@ -130,16 +130,13 @@ bool Sample(Server& server, EvictionPolicy policy, uint32_t s, Candidate* direct
     // Keys with a TTL are found among all keys (there is no separate table of them). When few
     // keys have one and the sample met none, a bounded walk of the db from where the last one
     // stopped looks for them, so a volatile policy does not refuse writes while such keys exist.
+    auto offer = [&](Entry* e) { tls_pool.Offer(Score(e, policy), db.index(), s, e->key()); };
     size_t n = db.table().SampleNearby(FastRandom(), samples, [&](Entry* e) {
       if (vol && !e->has_expire()) return false;
-      tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
+      offer(e);
       return true;
     });
-    if (n == 0 && vol) {
-      n = db.ScanVolatile(samples, kVolatileScanBuckets, [&](Entry* e) {
-        tls_pool.Offer(Score(e, policy), db.index(), s, e->key());
-      });
-    }
+    if (n == 0 && vol) n = db.ScanVolatile(samples, kVolatileScanBuckets, offer);
     found = found || n > 0;
   }
   return found;

@@ -5,6 +5,7 @@
 
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/memory_cmd.h"
 #include "server/net/server.h"
 #include "server/store/memory.h"
 #include "server/store/object.h"
@@ -59,58 +60,37 @@ void Usage(CommandContext& ctx) {
 }
 
 void Stats(CommandContext& ctx) {
-  const AllocatorStats al = GetAllocatorStats();
+  const MemoryBreakdown m = ComputeMemoryBreakdown(ctx);
+  const AllocatorStats& al = m.allocator;
   const uint64_t rss = RssBytes();
-  const uint64_t startup = StartupMemory();
-  const int dbs = static_cast<int>(ctx.store.shard(0).dbs().size());
-  std::vector<uint64_t> table_bytes(dbs, 0);
-  uint64_t keys = 0;
-  for (int s = 0; s < ctx.store.num_shards(); ++s) {
-    Shard& sh = ctx.store.shard(s);
-    ShardGuard l(ctx, sh);
-    for (int d = 0; d < dbs; ++d) {
-      DbTable& t = sh.db(d);
-      keys += t.size();
-      table_bytes[d] += t.table().bucket_count() * sizeof(Entry*);
-    }
-  }
-  uint64_t tables = 0;
+  const uint64_t total = m.used();
   int used_dbs = 0;
-  for (int d = 0; d < dbs; ++d) {
-    tables += table_bytes[d];
-    used_dbs += table_bytes[d] > 0;
-  }
-  const uint64_t total = al.allocated;
-  const uint64_t net = total > startup ? total - startup : 0;
-  const uint64_t overhead = startup + tables;
-  const uint64_t dataset = total > overhead ? total - overhead : 0;
-  auto ratio = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / b : 0.0; };
-  auto diff = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a) - static_cast<int64_t>(b); };
+  for (uint64_t t : m.db_tables) used_dbs += t > 0;
   auto& rb = ctx.rb;
   rb.MapHeader(17 + used_dbs);
   rb.Bulk("total.allocated");
   rb.Integer(static_cast<int64_t>(total));
   rb.Bulk("startup.allocated");
-  rb.Integer(static_cast<int64_t>(startup));
-  for (int d = 0; d < dbs; ++d) {
-    if (table_bytes[d] == 0) continue;
+  rb.Integer(static_cast<int64_t>(m.startup));
+  for (size_t d = 0; d < m.db_tables.size(); ++d) {
+    if (m.db_tables[d] == 0) continue;
     rb.Bulk(Cat("db.", d));
     rb.MapHeader(2);
     rb.Bulk("overhead.hashtable.main");
-    rb.Integer(static_cast<int64_t>(table_bytes[d]));
+    rb.Integer(static_cast<int64_t>(m.db_tables[d]));
     rb.Bulk("overhead.hashtable.expires");  // deadlines live in the entries: no second table
     rb.Integer(0);
   }
   rb.Bulk("overhead.total");
-  rb.Integer(static_cast<int64_t>(overhead));
+  rb.Integer(static_cast<int64_t>(m.overhead()));
   rb.Bulk("keys.count");
-  rb.Integer(static_cast<int64_t>(keys));
+  rb.Integer(static_cast<int64_t>(m.keys));
   rb.Bulk("keys.bytes-per-key");
-  rb.Integer(static_cast<int64_t>(keys ? net / keys : 0));
+  rb.Integer(static_cast<int64_t>(m.keys ? m.net() / m.keys : 0));
   rb.Bulk("dataset.bytes");
-  rb.Integer(static_cast<int64_t>(dataset));
+  rb.Integer(static_cast<int64_t>(m.dataset()));
   rb.Bulk("dataset.percentage");
-  rb.Double(100 * ratio(dataset, net));
+  rb.Double(100 * Ratio(m.dataset(), m.net()));
   rb.Bulk("allocator.allocated");
   rb.Integer(static_cast<int64_t>(al.allocated));
   rb.Bulk("allocator.active");
@@ -120,19 +100,19 @@ void Stats(CommandContext& ctx) {
   rb.Bulk("allocator.metadata");
   rb.Integer(static_cast<int64_t>(al.metadata));
   rb.Bulk("allocator-fragmentation.ratio");
-  rb.Double(ratio(al.active, al.allocated));
+  rb.Double(Ratio(al.active, al.allocated));
   rb.Bulk("allocator-fragmentation.bytes");
-  rb.Integer(diff(al.active, al.allocated));
+  rb.Integer(Diff(al.active, al.allocated));
   rb.Bulk("allocator.rss-ratio");
-  rb.Double(ratio(al.resident, al.active));
+  rb.Double(Ratio(al.resident, al.active));
   rb.Bulk("allocator.rss-bytes");
-  rb.Integer(diff(al.resident, al.active));
+  rb.Integer(Diff(al.resident, al.active));
   rb.Bulk("rss-overhead.ratio");
-  rb.Double(ratio(rss, al.resident));
+  rb.Double(Ratio(rss, al.resident));
   rb.Bulk("rss-overhead.bytes");
-  rb.Integer(diff(rss, al.resident));
+  rb.Integer(Diff(rss, al.resident));
   rb.Bulk("fragmentation");
-  rb.Double(ratio(rss, total));
+  rb.Double(Ratio(rss, total));
 }
 
 void Doctor(CommandContext& ctx) {
@@ -187,6 +167,24 @@ void MemoryCmd(CommandContext& ctx) {
 }
 
 }  // namespace
+
+MemoryBreakdown ComputeMemoryBreakdown(CommandContext& ctx) {
+  MemoryBreakdown m;
+  m.allocator = GetAllocatorStats();
+  m.startup = StartupMemory();
+  m.db_tables.assign(ctx.store.shard(0).dbs().size(), 0);
+  for (int s = 0; s < ctx.store.num_shards(); ++s) {
+    Shard& sh = ctx.store.shard(s);
+    ShardGuard l(ctx, sh);
+    for (size_t d = 0; d < m.db_tables.size(); ++d) {
+      DbTable& t = sh.db(static_cast<int>(d));
+      m.keys += t.size();
+      m.db_tables[d] += t.table().bucket_count() * sizeof(Entry*);
+    }
+  }
+  for (uint64_t t : m.db_tables) m.tables += t;
+  return m;
+}
 
 void RegisterMemoryCommands(CommandTable& t) {
   t.Add({"memory", -2, 0, 0, 0, 0, MemoryCmd, "server", "A container for memory diagnostics commands", "4.0.0",

@@ -8,6 +8,7 @@
 
 #include "server/commands/command.h"
 #include "server/commands/command_meta.h"
+#include "server/commands/memory_cmd.h"
 #include "server/commands/pubsub.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -96,7 +97,11 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
   if (want("memory", true)) {
     Section(&out, "Memory");
     static std::atomic<uint64_t> peak{0};
-    uint64_t used = UsedMemory();
+    // Overhead as Redis counts it, for what Shoal has: the memory in use at start-up and the
+    // keyspace bucket arrays; the rest is the dataset.
+    const MemoryBreakdown m = ComputeMemoryBreakdown(ctx);
+    const AllocatorStats& al = m.allocator;
+    uint64_t used = m.used();
     uint64_t rss = RssBytes();
     uint64_t p = peak.load();
     while (used > p && !peak.compare_exchange_weak(p, used)) {
@@ -105,47 +110,32 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     uint64_t maxmem = cfg.maxmemory();
     long pages = sysconf(_SC_PHYS_PAGES);
     uint64_t total_mem = pages > 0 ? static_cast<uint64_t>(pages) * sysconf(_SC_PAGESIZE) : 0;
-    // Overhead as Redis counts it, for what Shoal has: the memory in use at start-up and the
-    // keyspace bucket arrays; the rest is the dataset.
-    const uint64_t startup = StartupMemory();
-    uint64_t tables = 0;
-    for (int i = 0; i < server.store().num_shards(); ++i) {
-      Shard& sh = server.store().shard(i);
-      ShardGuard l(ctx, sh);
-      for (auto& db : sh.dbs()) tables += db.table().bucket_count() * sizeof(Entry*);
-    }
-    const uint64_t overhead = startup + tables;
-    const uint64_t dataset = used > overhead ? used - overhead : 0;
-    const uint64_t net = used > startup ? used - startup : 0;
-    const AllocatorStats al = GetAllocatorStats();
     auto fixed2 = [](double v) {
       char b[32];
       snprintf(b, sizeof(b), "%.2f", v);
       return std::string(b);
     };
-    auto ratio = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / b : 0.0; };
-    auto diff = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a) - static_cast<int64_t>(b); };
     CatAppend(&out, "used_memory:", used, "\r\nused_memory_human:", HumanBytes(used),
               "\r\nused_memory_rss:", rss, "\r\nused_memory_rss_human:", HumanBytes(rss),
               "\r\nused_memory_peak:", p, "\r\nused_memory_peak_human:", HumanBytes(p),
-              "\r\nused_memory_peak_perc:", fixed2(100 * ratio(used, p)), "%",
-              "\r\nused_memory_overhead:", overhead, "\r\nused_memory_startup:", startup,
-              "\r\nused_memory_dataset:", dataset,
-              "\r\nused_memory_dataset_perc:", fixed2(100 * ratio(dataset, net)), "%",
+              "\r\nused_memory_peak_perc:", fixed2(100 * Ratio(used, p)), "%",
+              "\r\nused_memory_overhead:", m.overhead(), "\r\nused_memory_startup:", m.startup,
+              "\r\nused_memory_dataset:", m.dataset(),
+              "\r\nused_memory_dataset_perc:", fixed2(100 * Ratio(m.dataset(), m.net())), "%",
               "\r\nallocator_allocated:", al.allocated, "\r\nallocator_active:", al.active,
               "\r\nallocator_resident:", al.resident,
               "\r\ntotal_system_memory:", total_mem,
               "\r\ntotal_system_memory_human:", HumanBytes(total_mem), "\r\nmaxmemory:", maxmem,
               "\r\nmaxmemory_human:", HumanBytes(maxmem), "\r\nmaxmemory_policy:",
               cfg.maxmemory_policy(),
-              "\r\nallocator_frag_ratio:", fixed2(ratio(al.active, al.allocated)),
-              "\r\nallocator_frag_bytes:", diff(al.active, al.allocated),
-              "\r\nallocator_rss_ratio:", fixed2(ratio(al.resident, al.active)),
-              "\r\nallocator_rss_bytes:", diff(al.resident, al.active),
-              "\r\nrss_overhead_ratio:", fixed2(ratio(rss, al.resident)),
-              "\r\nrss_overhead_bytes:", diff(rss, al.resident),
-              "\r\nmem_fragmentation_ratio:", fixed2(ratio(rss, used)),
-              "\r\nmem_fragmentation_bytes:", diff(rss, used),
+              "\r\nallocator_frag_ratio:", fixed2(Ratio(al.active, al.allocated)),
+              "\r\nallocator_frag_bytes:", Diff(al.active, al.allocated),
+              "\r\nallocator_rss_ratio:", fixed2(Ratio(al.resident, al.active)),
+              "\r\nallocator_rss_bytes:", Diff(al.resident, al.active),
+              "\r\nrss_overhead_ratio:", fixed2(Ratio(rss, al.resident)),
+              "\r\nrss_overhead_bytes:", Diff(rss, al.resident),
+              "\r\nmem_fragmentation_ratio:", fixed2(Ratio(rss, used)),
+              "\r\nmem_fragmentation_bytes:", Diff(rss, used),
               "\r\nmem_not_counted_for_evict:0\r\nmem_allocator:", AllocatorName(),
               "\r\nlazyfree_pending_objects:0\r\n");
   }
