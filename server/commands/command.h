@@ -70,6 +70,8 @@ class CommandTable {
   size_t size() const { return specs_.size(); }
 
  private:
+  static constexpr size_t kCacheNameMax = 22;
+  const CommandSpec* FindUncached(std::string_view name) const;
   std::vector<CommandSpec> specs_;
   absl::flat_hash_map<std::string, int> index_;
 };
@@ -107,9 +109,17 @@ struct CommandContext {
   // The command parked the client (BlockClient): no reply yet, and no key was written.
   bool blocked = false;
 
+  // The dispatcher has computed the shard of the first key argument already; a handler asking
+  // for that same argument gets it without hashing the key again.
+  std::string_view known_key = {};
+  uint32_t known_shard = 0;
+  uint32_t ShardOf(std::string_view key) const {
+    return key.data() == known_key.data() && key.size() == known_key.size() ? known_shard
+                                                                            : store.ShardOf(key);
+  }
   // The table holding key in the selected db; the dispatcher holds its shard's lock.
-  DbTable& Db(std::string_view key) { return store.shard(store.ShardOf(key)).db(db); }
-  DbTable& DbAt(std::string_view key, int dbi) { return store.shard(store.ShardOf(key)).db(dbi); }
+  DbTable& Db(std::string_view key) { return store.shard(ShardOf(key)).db(db); }
+  DbTable& DbAt(std::string_view key, int dbi) { return store.shard(ShardOf(key)).db(dbi); }
   void Error(std::string_view msg) {
     failed = true;
     rb.Error(msg);
@@ -118,7 +128,10 @@ struct CommandContext {
 
 // Runs one parsed command for a connection, replying into its output buffer (or queues it, inside
 // MULTI).
-void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args);
+// arg1_shard, when not kNoShard, is store.ShardOf(args[1]), already computed by the caller.
+inline constexpr uint32_t kNoShard = ~0u;
+void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args,
+              uint32_t arg1_shard = kNoShard);
 
 // The indexes of spec's key arguments in args.
 void CommandKeyPositions(const CommandSpec& spec, std::span<const std::string_view> args,
@@ -127,7 +140,8 @@ void CommandKeyPositions(const CommandSpec& spec, std::span<const std::string_vi
 // Runs an already validated command. With locks_held the caller holds the shard locks of its keys
 // (EXEC), or every shard lock when all_locked.
 void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
-                std::span<const std::string_view> args, bool locks_held, bool all_locked);
+                std::span<const std::string_view> args, bool locks_held, bool all_locked,
+                uint32_t arg1_shard = kNoShard);
 
 // How self-locking commands lock a shard: a no-op inside EXEC, which holds every shard already.
 class ShardGuard {

@@ -1,6 +1,8 @@
 // The command table: registration and case-insensitive lookup.
 #include "server/commands/command.h"
 
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "server/util/string_util.h"
 
@@ -18,6 +20,34 @@ void CommandTable::Add(CommandSpec spec) {
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
+  // A pipeline repeats a handful of commands, each spelled the same way every time: a small
+  // per-thread cache keyed on the exact bytes sent skips the lower-casing and the hash lookup.
+  struct Slot {
+    const CommandTable* table = nullptr;
+    size_t generation = 0;  // specs_.size() when filled: an Add since moves the specs
+    const CommandSpec* spec = nullptr;
+    uint8_t len = 0;
+    char bytes[kCacheNameMax];
+  };
+  thread_local Slot cache[8];
+  if (name.empty() || name.size() > kCacheNameMax) return FindUncached(name);
+  Slot& slot = cache[(name.size() * 7 + (static_cast<unsigned char>(name[0]) | 0x20)) & 7];
+  if (slot.table == this && slot.generation == specs_.size() && slot.len == name.size() &&
+      memcmp(slot.bytes, name.data(), name.size()) == 0) {
+    return slot.spec;
+  }
+  const CommandSpec* spec = FindUncached(name);
+  if (spec) {
+    slot.table = this;
+    slot.generation = specs_.size();
+    slot.spec = spec;
+    slot.len = static_cast<uint8_t>(name.size());
+    memcpy(slot.bytes, name.data(), name.size());
+  }
+  return spec;
+}
+
+const CommandSpec* CommandTable::FindUncached(std::string_view name) const {
   char buf[64];
   std::string_view lower;
   if (!ToLowerInto(name, buf, sizeof(buf), &lower)) return nullptr;

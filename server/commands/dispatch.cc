@@ -73,7 +73,8 @@ void UnlockAllShards(CommandContext& ctx) {
   if (!ctx.all_shards_locked) ctx.store.UnlockAll();
 }
 
-void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args) {
+void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args,
+              uint32_t arg1_shard) {
   resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
   const CommandSpec* spec = CommandTable::Get().Find(args[0]);
   if (spec == nullptr) {
@@ -133,11 +134,12 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
       return;
     }
   }
-  RunCommand(conn, worker, spec, args, /*locks_held=*/false, /*all_locked=*/false);
+  RunCommand(conn, worker, spec, args, /*locks_held=*/false, /*all_locked=*/false, arg1_shard);
 }
 
 void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
-                std::span<const std::string_view> args, bool locks_held, bool all_locked) {
+                std::span<const std::string_view> args, bool locks_held, bool all_locked,
+                uint32_t arg1_shard) {
   resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
   CommandStats& cs = worker.stats().per_command[spec->id];
   Server& server = worker.server();
@@ -156,14 +158,20 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
     }
   }
   conn.last_sub.store(sub, std::memory_order_relaxed);
-  const uint64_t start = CycleNow();
+  const uint64_t start = worker.CommandStart();
   absl::InlinedVector<PendingWake, 2> wakes;
   {
     ShardLockSet locks;
     KeyPositions keys;
     absl::InlinedVector<uint32_t, 8> shards;
     if (!(spec->flags & kCmdSelfLocking)) CommandKeyPositions(*spec, args, &keys);
-    for (int i : keys) shards.push_back(store.ShardOf(args[i]));
+    for (int i : keys) {
+      shards.push_back(i == 1 && arg1_shard != kNoShard ? arg1_shard : store.ShardOf(args[i]));
+    }
+    if (!keys.empty()) {
+      ctx.known_key = args[keys[0]];
+      ctx.known_shard = shards[0];
+    }
     if (!locks_held && !keys.empty()) {
       for (uint32_t s : shards) locks.Add(s);
       locks.Acquire(store);
@@ -186,8 +194,10 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
   }
   // Wake-ups leave after the shard locks are released.
   for (const auto& w : wakes) SendWake(server, w);
+  const uint64_t end = CycleNow();
+  worker.CommandEnded(end);
   const uint64_t took =
-      static_cast<uint64_t>(static_cast<double>(CycleNow() - start) / CyclesPerMicrosecond());
+      static_cast<uint64_t>(static_cast<double>(end - start) / CyclesPerMicrosecond());
   Bump(cs.calls);
   Bump(cs.usec, took);
   MaybeLogSlow(server, conn, spec, args, took);

@@ -345,6 +345,10 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
   size_t pause_at = PauseThreshold();
   uint64_t max_bulk = server_->config().proto_max_bulk_len();
   Store& store = server_->store();
+  struct BatchTimer {  // commands run by this call are timed back to back (CommandStart)
+    uint64_t& tick;
+    ~BatchTimer() { tick = 0; }
+  } timer{batch_tick_};
   while (pos < data.size() && !c->close_after_reply && !c->closing && !c->blocked) {
     // 1. Parse ahead up to kParseAhead complete commands (argument views into data).
     ahead_args_.clear();
@@ -370,7 +374,7 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
       auto args = c->parser.args();
       scan += c->parser.consumed();
       ahead_.push_back({static_cast<uint32_t>(ahead_args_.size()),
-                        static_cast<uint32_t>(args.size()), scan});
+                        static_cast<uint32_t>(args.size()), scan, kNoShard});
       ahead_args_.insert(ahead_args_.end(), args.begin(), args.end());
       // Unescaped inline arguments live in the parser's scratch space, which the next Parse
       // reuses: such a command ends the batch.
@@ -384,13 +388,15 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
     // keep it) before running any: the lookups then overlap instead of queueing.
     if (ahead_.size() > 1) {
       int db = c->db.load(std::memory_order_relaxed);
-      for (const auto& cmd : ahead_) {
+      for (auto& cmd : ahead_) {
         if (cmd.argc < 2) continue;
         std::string_view key = ahead_args_[cmd.first + 1];
-        store.shard(store.ShardOf(key)).db(db).PrefetchBucket(key);
+        cmd.arg1_shard = store.ShardOf(key);
+        store.shard(cmd.arg1_shard).db(db).PrefetchBucket(key);
       }
     }
     // 3. Run them in order, stopping where the client must wait (paused, blocked, closing).
+    batch_tick_ = CycleNow();
     for (const auto& cmd : ahead_) {
       if (c->close_after_reply || c->closing || c->blocked || c->pending_output() > pause_at) {
         if (c->pending_output() > pause_at) c->paused = true;
@@ -399,7 +405,8 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
         return pos;
       }
       if (cmd.argc) {
-        Dispatch(*c, *this, std::span<const std::string_view>(&ahead_args_[cmd.first], cmd.argc));
+        Dispatch(*c, *this, std::span<const std::string_view>(&ahead_args_[cmd.first], cmd.argc),
+                 cmd.arg1_shard);
       }
       pos = cmd.end;
     }

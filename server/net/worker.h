@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "server/util/mutex.h"
 #include "server/net/iobuf.h"
+#include "server/util/cycle_clock.h"
 
 namespace shoal {
 
@@ -90,6 +91,13 @@ class Worker {
   std::set<std::tuple<int64_t, uint64_t, uint64_t>>& block_deadlines() { return block_deadlines_; }
   void ResumeInput(Connection* c);
 
+  // Commands of a pipelined batch are timed back to back, one clock read per command: each one
+  // ends where the next one starts. Outside a batch a command reads the clock itself.
+  uint64_t CommandStart() const { return batch_tick_ ? batch_tick_ : CycleNow(); }
+  void CommandEnded(uint64_t end) {
+    if (batch_tick_) batch_tick_ = end;
+  }
+
  private:
   void Run();
   void Accept(int listen_fd, bool is_unix);
@@ -111,6 +119,7 @@ class Worker {
   int eventfd_ = -1;
   std::thread thread_;
   int64_t now_ms_ = 0;
+  uint64_t batch_tick_ = 0;  // CycleNow() at the end of the batch's last command, 0 outside one
   int64_t next_cron_ms_ = 0;
   bool evicting_ = false;  // over maxmemory with more to evict: the loop goes on between slices
   uint32_t expire_shard_cursor_ = 0;
@@ -132,6 +141,7 @@ class Worker {
     uint32_t first;
     uint32_t argc;
     size_t end;
+    uint32_t arg1_shard;  // store.ShardOf(args[1]) once the prefetch pass has computed it
   };
   static constexpr size_t kParseAhead = 32;
   std::vector<std::string_view> ahead_args_;
