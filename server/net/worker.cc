@@ -334,7 +334,11 @@ void Worker::OnReadable(Connection* c) {
   }
   if (c->in.empty()) c->in.ReleaseIfEmpty();
   c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
-  AfterBatch(c);
+  if (c->pending_output()) {
+    ScheduleFlush(c);
+  } else {
+    AfterBatch(c);
+  }
 }
 
 size_t Worker::ProcessInput(Connection* c, std::string_view data) {

@@ -76,8 +76,9 @@ class Worker {
   void Close(Connection* c);
   // A live connection of this worker by client id, or nullptr.
   Connection* FindConnection(uint64_t id);
-  // Writes c's pending output at the end of the current loop iteration (Pub/Sub deliveries:
-  // several messages to one subscriber leave in one write).
+  // Writes c's pending output at the end of the current loop iteration: replies to what was
+  // read in this round, and Pub/Sub deliveries (several messages to one subscriber leave in one
+  // write).
   void ScheduleFlush(Connection* c);
 
   // Blocking commands: the deadlines of parked clients (deadline ms, client id, block seq), and
