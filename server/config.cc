@@ -90,6 +90,7 @@ struct ConfigValues {
   int databases = 16;
   std::string logfile;
   std::string dir = ".";
+  std::string io_engine = "auto";
   // Changeable with CONFIG SET.
   std::string requirepass;
   int64_t maxclients = 10000;
@@ -504,6 +505,20 @@ const Param kParams[] = {
      ParseAppendonly,
      [](const ConfigValues& v) { return std::string(v.appendonly ? "yes" : "no"); }},
     {"dir", false, false, "PATH", "Directory for data files (default .)", ParseDir, FormatDir},
+    {"io-engine", false, false, "ENGINE",
+     "Event loop: io_uring, epoll, or auto (io_uring where the kernel has it; default auto)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       for (std::string_view e : {"auto", "io_uring", "epoll"}) {
+         if (IEq(t, e)) {
+           v->io_engine = std::string(e);
+           return true;
+         }
+       }
+       w->redis = "argument must be one of the following: auto, io_uring, epoll";
+       w->human = "must be auto, io_uring or epoll";
+       return false;
+     },
+     [](const ConfigValues& v) { return v.io_engine; }},
     {"hash-max-listpack-entries", true, false, "N",
      "Hashes up to this many fields stay packed (default 512, as Redis 7.0)", ParseEncoding<0>,
      FormatEncoding<0>},
@@ -660,6 +675,7 @@ Config::Config() {
   databases_ = defaults.databases;
   logfile_ = defaults.logfile;
   dir_ = defaults.dir;
+  io_engine_ = defaults.io_engine;
   MutexLock lock(&mu_);
   PublishRuntime(defaults);
 }
@@ -784,6 +800,7 @@ int Config::ParseCommandLine(int argc, char** argv) {
   databases_ = v.databases;
   logfile_ = v.logfile;
   dir_ = v.dir;
+  io_engine_ = v.io_engine;
   MutexLock lock(&mu_);
   PublishRuntime(v);
   return -1;
@@ -816,6 +833,7 @@ ConfigValues Config::Current() const {
   v.databases = databases_;
   v.logfile = logfile_;
   v.dir = dir_;
+  v.io_engine = io_engine_;
   v.requirepass = requirepass_;
   v.maxclients = maxclients_.load(std::memory_order_relaxed);
   v.timeout = timeout_.load(std::memory_order_relaxed);

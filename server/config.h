@@ -80,6 +80,8 @@ class Config {
   int databases() const { return databases_; }
   std::string logfile() const { return logfile_; }
   std::string dir() const { return dir_; }
+  // "auto", "io_uring" or "epoll".
+  std::string io_engine() const { return io_engine_; }
 
   // Changeable with CONFIG SET.
   std::string requirepass() const;
@@ -156,6 +158,7 @@ class Config {
   int databases_ = 0;
   std::string logfile_;
   std::string dir_;
+  std::string io_engine_;
 
   // Serializes Set and guards the strings; hot numbers live in atomics as well.
   mutable Mutex mu_;

@@ -14,7 +14,7 @@ namespace shoal {
 class Worker;
 struct ClientState;
 
-class Connection {
+class alignas(8) Connection {
  public:
   Connection(Worker* worker, int fd, uint64_t id, std::string addr, std::string laddr,
              bool is_unix);
@@ -22,7 +22,7 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  size_t pending_output() const { return out.size() - out_sent; }
+  size_t pending_output() const { return out.size() + sending.size() - out_sent; }
   // Transaction and Pub/Sub state, created on first use (most clients never need it).
   ClientState& state();
   bool has_state() const { return state_ != nullptr; }
@@ -51,8 +51,17 @@ class Connection {
   bool authenticated = false;
   resp::RequestParser parser;
   IoBuf in;         // unparsed input that did not fit in one read batch
-  std::string out;  // replies not yet written
+  std::string out;  // replies not yet written (under io_uring: not yet handed to a send)
+  // Under epoll: bytes of `out` written. Under io_uring: bytes of `sending` sent; `sending` is
+  // the buffer a send request reads, which nothing touches until the send completes.
   size_t out_sent = 0;
+  std::string sending;
+  // io_uring requests in flight for this connection: it is deleted once none is left.
+  uint32_t inflight = 0;
+  bool recv_armed = false;
+  bool peer_eof = false;  // the client shut its side down: nothing more to receive
+  bool recv_cancelling = false;
+  bool send_inflight = false;
   uint32_t epoll_mask = 0;
   bool in_epoll = false;
   bool close_after_reply = false;

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/net/connection.h"
+#include "server/net/uring.h"
 #include "server/net/worker.h"
 #include "spdlog/spdlog.h"
 
@@ -144,6 +145,17 @@ bool Server::Start() {
     if (fd < 0) return false;
     fds.emplace_back(fd, true);
   }
+  if (config_->io_engine() != "epoll") {
+    std::string why;
+    io_uring_enabled_ = Uring::Supported(&why);
+    if (!io_uring_enabled_) {
+      if (config_->io_engine() == "io_uring") {
+        spdlog::error("io-engine io_uring: not available here ({})", why);
+        return false;
+      }
+      spdlog::info("io_uring not available ({}); the event loop uses epoll", why);
+    }
+  }
   int n = config_->threads();
   for (int i = 0; i < n; ++i) workers_.push_back(std::make_unique<Worker>(this, i));
   for (auto& [fd, is_unix] : fds) {
@@ -151,8 +163,8 @@ bool Server::Start() {
     for (auto& w : workers_) w->AddListener(fd, is_unix);
   }
   for (auto& w : workers_) w->Start();
-  spdlog::info("shoal-server ready: {} worker threads, {} shards, port {}{}", n,
-               store_->num_shards(), bound_port_,
+  spdlog::info("shoal-server ready: {} worker threads ({}), {} shards, port {}{}", n,
+               io_uring_enabled_ ? "io_uring" : "epoll", store_->num_shards(), bound_port_,
                config_->unixsocket().empty() ? "" : ", unix socket " + config_->unixsocket());
   return true;
 }

@@ -46,6 +46,9 @@ class Server {
   // Asks every worker to stop; safe from any thread and from the signal-waiting thread.
   void RequestShutdown();
   bool shutdown_requested() const { return shutdown_.load(std::memory_order_relaxed); }
+  // Whether workers run their loop on io_uring (io-engine, and what the kernel offers); decided
+  // by Start.
+  bool io_uring_enabled() const { return io_uring_enabled_; }
   void Wait();
 
   Config& config() { return *config_; }
@@ -79,6 +82,7 @@ class Server {
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<uint64_t> rr_{0};
   std::atomic<bool> shutdown_{false};
+  bool io_uring_enabled_ = false;
   int64_t start_time_ms_;
   std::string run_id_;
   int bound_port_ = 0;

@@ -10,6 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <liburing.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -88,13 +91,8 @@ Worker::~Worker() {
 }
 
 void Worker::AddListener(int fd, bool is_unix) {
+  // Armed when the loop starts (Run), once it is known whether the loop runs on io_uring.
   listeners_.push_back(std::make_unique<ListenTag>(ListenTag{fd, is_unix}));
-  epoll_event ev{};
-  // Every worker waits on the same listening socket; EPOLLEXCLUSIVE wakes one of them, and the
-  // accepted socket is then placed round-robin (see Accept). The fd itself belongs to Server.
-  ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-  ev.data.ptr = listeners_.back().get();
-  epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev);
 }
 
 void Worker::Start() {
@@ -136,63 +134,234 @@ Worker* Worker::Current() { return tls_worker; }
 void Worker::Run() {
   tls_worker = this;
   RegisterMemoryThread();
+  if (server_->io_uring_enabled()) {
+    std::string why;
+    uring_ = Uring::Create(&why);  // on this thread: the only one that submits to it
+    if (!uring_) spdlog::warn("worker {}: io_uring unavailable ({}); using epoll", index_, why);
+  }
+  if (uring_) {
+    for (auto& l : listeners_) uring_->Accept(l->fd, Uring::Tag(l.get(), Uring::kAccept));
+    uring_->PollIn(eventfd_, Uring::Tag(nullptr, Uring::kPoll));
+  } else {
+    for (auto& l : listeners_) {
+      epoll_event ev{};
+      // Every worker waits on the same listening socket; EPOLLEXCLUSIVE wakes one of them, and
+      // the accepted socket is then placed round-robin (see OnAccepted). The fd belongs to Server.
+      ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+      ev.data.ptr = l.get();
+      epoll_ctl(epfd_, EPOLL_CTL_ADD, l->fd, &ev);
+    }
+  }
+  while (!server_->shutdown_requested()) {
+    const int timeout = NextTimeout();
+    if (!(uring_ ? PollUring(timeout) : PollEpoll(timeout))) break;
+    EndOfRound();
+  }
+  if (uring_) DrainUring();
+  ReapClosed();
+}
+
+int Worker::NextTimeout() const {
+  int hz = std::max(1, std::min(500, server_->config().hz()));
+  int64_t now = NowMs();
+  int timeout = static_cast<int>(std::max<int64_t>(0, next_cron_ms_ - now));
+  timeout = std::min(timeout, 1000 / hz);
+  if (evicting_) timeout = 0;  // more eviction to do: only look for I/O in between
+  if (!block_deadlines_.empty()) {
+    int64_t until = std::get<0>(*block_deadlines_.begin()) - now;
+    timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
+  }
+  return timeout;
+}
+
+bool Worker::PollEpoll(int timeout) {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
-  while (!server_->shutdown_requested()) {
-    int hz = std::max(1, std::min(500, server_->config().hz()));
-    int64_t now = NowMs();
-    int timeout = static_cast<int>(std::max<int64_t>(0, next_cron_ms_ - now));
-    timeout = std::min(timeout, 1000 / hz);
-    if (evicting_) timeout = 0;  // more eviction to do: only look for I/O in between
-    if (!block_deadlines_.empty()) {
-      int64_t until = std::get<0>(*block_deadlines_.begin()) - now;
-      timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
+  int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+  if (n < 0 && errno != EINTR) {
+    spdlog::error("epoll_wait: {}", strerror(errno));
+    return false;
+  }
+  now_ms_ = NowMs();
+  for (int i = 0; i < n; ++i) {
+    void* p = events[i].data.ptr;
+    if (p == &g_eventfd_tag) {
+      DrainMailbox();
+      continue;
     }
-    int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
-    if (n < 0 && errno != EINTR) {
-      spdlog::error("epoll_wait: {}", strerror(errno));
-      break;
-    }
-    now_ms_ = NowMs();
-    for (int i = 0; i < n; ++i) {
-      void* p = events[i].data.ptr;
-      if (p == &g_eventfd_tag) {
-        DrainMailbox();
-        continue;
-      }
-      bool is_listener = false;
-      for (auto& l : listeners_) {
-        if (l.get() == p) {
-          Accept(l->fd, l->is_unix);
-          is_listener = true;
-          break;
-        }
-      }
-      if (is_listener) continue;
-      auto* c = static_cast<Connection*>(p);
-      if (c->closing) continue;
-      uint32_t ev = events[i].events;
-      if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) OnReadable(c);
-      if (!c->closing && (ev & EPOLLOUT)) OnWritable(c);
-    }
-    if (!block_deadlines_.empty()) ExpireBlockedClients(*this, now_ms_);
-    if (!to_flush_.empty()) {
-      std::vector<uint64_t> ids;
-      ids.swap(to_flush_);
-      for (uint64_t id : ids) {
-        Connection* c = FindConnection(id);
-        if (c && c->pending_output()) AfterBatch(c);
+    bool is_listener = false;
+    for (auto& l : listeners_) {
+      if (l.get() == p) {
+        Accept(l->fd, l->is_unix);
+        is_listener = true;
+        break;
       }
     }
-    ReapClosed();
-    if (now_ms_ >= next_cron_ms_) {
-      Cron();
-      next_cron_ms_ = now_ms_ + 1000 / hz;
-    } else if (evicting_) {
-      evicting_ = EvictToLimit(*this) == EvictResult::kTimeUp;
+    if (is_listener) continue;
+    auto* c = static_cast<Connection*>(p);
+    if (c->closing) continue;
+    uint32_t ev = events[i].events;
+    if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) OnReadable(c);
+    if (!c->closing && (ev & EPOLLOUT)) OnWritable(c);
+  }
+  return true;
+}
+
+bool Worker::PollUring(int timeout) {
+  // One system call per round: it submits the sends and re-armed receives queued since the last
+  // one and waits for completions.
+  if (!uring_->Wait(timeout)) {
+    spdlog::error("io_uring wait: {}", strerror(errno));
+    return false;
+  }
+  now_ms_ = NowMs();
+  uring_->ForEachCompletion([this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
+  return true;
+}
+
+void Worker::EndOfRound() {
+  if (!block_deadlines_.empty()) ExpireBlockedClients(*this, now_ms_);
+  // Replies to everything read this round leave now, one write (or send) per connection.
+  if (!to_flush_.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(to_flush_);
+    for (uint64_t id : ids) {
+      Connection* c = FindConnection(id);
+      if (c && c->pending_output()) AfterBatch(c);
     }
   }
   ReapClosed();
+  if (now_ms_ >= next_cron_ms_) {
+    Cron();
+    int hz = std::max(1, std::min(500, server_->config().hz()));
+    next_cron_ms_ = now_ms_ + 1000 / hz;
+  } else if (evicting_) {
+    evicting_ = EvictToLimit(*this) == EvictResult::kTimeUp;
+  }
+}
+
+void Worker::OnCompletion(const io_uring_cqe& cqe) {
+  const uint64_t tag = cqe.user_data;
+  switch (Uring::OpOf(tag)) {
+    case Uring::kRecv:
+      OnRecvCompletion(Uring::PtrOf<Connection>(tag), cqe);
+      break;
+    case Uring::kSend:
+      OnSendCompletion(Uring::PtrOf<Connection>(tag), cqe.res);
+      break;
+    case Uring::kAccept: {
+      auto* l = Uring::PtrOf<ListenTag>(tag);
+      if (cqe.res >= 0) {
+        OnAccepted(cqe.res, l->is_unix);
+      } else if (cqe.res != -EAGAIN && cqe.res != -EINTR && cqe.res != -ECANCELED) {
+        spdlog::warn("accept: {}", strerror(-cqe.res));
+      }
+      if (server_->shutdown_requested()) break;
+      // An accept that failed (EMFILE, ...) would fail again at once: retry at the next cron
+      // instead of spinning.
+      if (cqe.res < 0 && cqe.res != -EAGAIN && cqe.res != -EINTR) {
+        accept_retry_.push_back(l);
+      } else {
+        uring_->Accept(l->fd, tag);
+      }
+      break;
+    }
+    case Uring::kPoll:
+      DrainMailbox();
+      if (!server_->shutdown_requested()) uring_->PollIn(eventfd_, tag);
+      break;
+    case Uring::kCancel:
+      if (auto* c = Uring::PtrOf<Connection>(tag)) --c->inflight;
+      break;
+  }
+}
+
+void Worker::OnRecvCompletion(Connection* c, const io_uring_cqe& cqe) {
+  // Receives are single-shot: this one is over, and what follows arms the next one or not.
+  c->recv_armed = false;
+  c->recv_cancelling = false;
+  --c->inflight;
+  unsigned id;
+  if (const char* data = uring_->TakeBuffer(cqe, &id)) {
+    if (!c->closing && cqe.res > 0) OnInput(c, data, static_cast<size_t>(cqe.res));
+    uring_->ReturnBuffer(id);
+  }
+  if (c->closing) return;
+  if (cqe.res == static_cast<int>(Uring::kBufferSize)) {
+    // A full buffer: more is probably waiting (a big value, a long pipeline). Read it now with
+    // plain reads of up to 64 KB, as the epoll loop does, rather than a page per round.
+    for (int i = 0; i < 4 && !c->closing && !c->paused && !c->blocked; ++i) {
+      if (!OnReadable(c)) break;
+    }
+    if (c->closing) return;
+  }
+  if (cqe.res == 0 && !c->blocked && c->pending_output()) {
+    // The client half-closed after its last commands: their replies, which leave at the end of
+    // this round, still go out before the connection closes (as under epoll, where the end of
+    // stream is only read in a later round).
+    c->peer_eof = true;
+    c->close_after_reply = true;
+    return;
+  }
+  if (cqe.res == 0 || (cqe.res < 0 && cqe.res != -ENOBUFS && cqe.res != -ECANCELED)) {
+    Close(c);
+    return;
+  }
+  if (cqe.res == -ENOBUFS) uring_->NeedMoreBuffers();
+  UpdateInterest(c);  // receives again unless paused
+}
+
+void Worker::OnSendCompletion(Connection* c, int res) {
+  c->send_inflight = false;
+  --c->inflight;
+  if (c->closing) return;
+  if (res < 0) {
+    Close(c);
+    return;
+  }
+  c->out_sent += static_cast<size_t>(res);
+  Bump(stats_.net_out, static_cast<uint64_t>(res));
+  if (c->out_sent == c->sending.size()) {
+    c->sending.clear();
+    c->out_sent = 0;
+    if (c->sending.capacity() > kKeepOutputCapacity) std::string().swap(c->sending);
+  }
+  AfterBatch(c);  // sends the rest or what accumulated meanwhile, resumes held input, limits
+}
+
+void Worker::StartSend(Connection* c) {
+  if (c->send_inflight || c->closing) return;
+  if (c->out_sent == c->sending.size()) {
+    // The last send is complete: what accumulated since becomes the next one.
+    c->sending.clear();
+    c->out_sent = 0;
+    if (c->out.empty()) return;
+    c->sending.swap(c->out);
+  }
+  uring_->Send(c->fd, c->sending.data() + c->out_sent, c->sending.size() - c->out_sent,
+               Uring::Tag(c, Uring::kSend));
+  c->send_inflight = true;
+  ++c->inflight;
+}
+
+void Worker::DrainUring() {
+  for (Connection* c : conns_) Close(c);
+  ReapClosed();
+  uring_->CancelAll(Uring::Tag(nullptr, Uring::kCancel));  // the accepts and the mailbox poll
+  // Every connection still referred to by a request waits for its last completion; the ring is
+  // only destroyed after them, so no request outlives the memory it points at. Bounded: a
+  // cancelled socket request completes at once.
+  const int64_t deadline = NowMs() + 2000;
+  while (!zombies_.empty() && NowMs() < deadline) {
+    if (!uring_->Wait(10)) break;
+    uring_->ForEachCompletion([this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
+    ReapClosed();
+  }
+  if (!zombies_.empty()) {
+    spdlog::warn("worker {}: {} connections still had io_uring requests at exit", index_,
+                 zombies_.size());
+  }
+  uring_.reset();
 }
 
 void Worker::Accept(int listen_fd, bool is_unix) {
@@ -204,27 +373,35 @@ void Worker::Accept(int listen_fd, bool is_unix) {
       }
       return;
     }
-    server_->total_connections.fetch_add(1, std::memory_order_relaxed);
-    if (server_->connected_clients.load() >= server_->config().maxclients()) {
-      static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
-      ssize_t w = write(fd, kMsg, sizeof(kMsg) - 1);
-      (void)w;
-      close(fd);
-      server_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    server_->connected_clients.fetch_add(1, std::memory_order_relaxed);
-    if (!is_unix) {
-      int one = 1;
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
-    uint64_t id = server_->NextClientId();
-    Worker& target = server_->NextWorker();
-    if (&target == this) {
-      Adopt(fd, id, is_unix);
-    } else {
-      target.Post([fd, id, is_unix](Worker& w) { w.Adopt(fd, id, is_unix); });
-    }
+    OnAccepted(fd, is_unix);
+  }
+}
+
+void Worker::OnAccepted(int fd, bool is_unix) {
+  if (server_->shutdown_requested()) {
+    close(fd);
+    return;
+  }
+  server_->total_connections.fetch_add(1, std::memory_order_relaxed);
+  if (server_->connected_clients.load() >= server_->config().maxclients()) {
+    static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
+    ssize_t w = write(fd, kMsg, sizeof(kMsg) - 1);
+    (void)w;
+    close(fd);
+    server_->rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  server_->connected_clients.fetch_add(1, std::memory_order_relaxed);
+  if (!is_unix) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  }
+  uint64_t id = server_->NextClientId();
+  Worker& target = server_->NextWorker();
+  if (&target == this) {
+    Adopt(fd, id, is_unix);
+  } else {
+    target.Post([fd, id, is_unix](Worker& w) { w.Adopt(fd, id, is_unix); });
   }
 }
 
@@ -250,7 +427,16 @@ void Worker::ScheduleFlush(Connection* c) { to_flush_.push_back(c->id); }
 void Worker::Close(Connection* c) {
   if (c->closing) return;
   c->closing = true;
-  epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  if (uring_) {
+    // Requests in flight still point at the connection: cancel them, and delete it only once
+    // their completions are in (ReapClosed).
+    if (c->inflight) {
+      uring_->CancelFd(c->fd, Uring::Tag(c, Uring::kCancel));
+      ++c->inflight;
+    }
+  } else {
+    epoll_ctl(epfd_, EPOLL_CTL_DEL, c->fd, nullptr);
+  }
   closed_.push_back(c);
 }
 
@@ -264,14 +450,39 @@ void Worker::ReapClosed() {
     ReleaseClientState(*server_, *c);
     server_->clients().Remove(c);
     server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
-    delete c;
+    if (c->inflight) {
+      zombies_.push_back(c);
+    } else {
+      delete c;
+    }
   }
   closed_.clear();
+  if (!zombies_.empty()) {
+    std::erase_if(zombies_, [](Connection* c) {
+      if (c->inflight) return false;
+      delete c;
+      return true;
+    });
+  }
 }
 
 void Worker::UpdateInterest(Connection* c) {
   if (c->closing) return;
-  uint32_t mask = (c->paused ? 0u : static_cast<uint32_t>(EPOLLIN)) |
+  if (uring_) {
+    // Output needs no interest here (a send completes by itself); input is received unless the
+    // connection is paused, and a paused one's receive is cancelled so the socket pushes back.
+    if (!c->paused && !c->recv_armed && !c->peer_eof) {
+      uring_->Recv(c->fd, Uring::Tag(c, Uring::kRecv));
+      c->recv_armed = true;
+      ++c->inflight;
+    } else if (c->paused && c->recv_armed && !c->recv_cancelling) {
+      uring_->CancelTag(Uring::Tag(c, Uring::kRecv), Uring::Tag(c, Uring::kCancel));
+      c->recv_cancelling = true;
+      ++c->inflight;
+    }
+    return;
+  }
+  uint32_t mask = (c->paused || c->peer_eof ? 0u : static_cast<uint32_t>(EPOLLIN)) |
                   (c->pending_output() ? static_cast<uint32_t>(EPOLLOUT) : 0u);
   if (c->in_epoll && mask == c->epoll_mask) return;
   epoll_event ev{};
@@ -282,8 +493,8 @@ void Worker::UpdateInterest(Connection* c) {
   c->epoll_mask = mask;
 }
 
-void Worker::OnReadable(Connection* c) {
-  if (c->paused) return;
+bool Worker::OnReadable(Connection* c) {
+  if (c->paused || c->peer_eof) return false;
   if (c->blocked) {
     // Parked by a blocking command: keep what arrives (bounded like any query buffer) and notice
     // a disconnect, but run nothing until the command completes.
@@ -291,14 +502,14 @@ void Worker::OnReadable(Connection* c) {
     ssize_t n = read(c->fd, c->in.write_ptr(), c->in.write_space());
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       Close(c);
-      return;
+      return false;
     }
     if (n > 0) {
       c->in.Commit(static_cast<size_t>(n));
       Bump(stats_.net_in, static_cast<uint64_t>(n));
       if (c->in.size() > server_->config().client_query_buffer_limit()) Close(c);
     }
-    return;
+    return false;
   }
   // Read into the worker's shared buffer unless this client has a partial command pending, in
   // which case its own buffer continues where it stopped.
@@ -309,11 +520,19 @@ void Worker::OnReadable(Connection* c) {
     if (hint > c->in.size()) want = std::max(want, std::min<size_t>(hint - c->in.size(), 64 << 20));
   }
   buf->Reserve(want);
-  ssize_t n = read(c->fd, buf->write_ptr(), buf->write_space());
+  const size_t space = buf->write_space();
+  ssize_t n = read(c->fd, buf->write_ptr(), space);
   if (n <= 0) {
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (n == 0 && c->pending_output()) {
+      // The client half-closed after its last commands: their replies still go out first.
+      c->peer_eof = true;
+      c->close_after_reply = true;
+      UpdateInterest(c);
+      return false;
+    }
     Close(c);
-    return;
+    return false;
   }
   buf->Commit(static_cast<size_t>(n));
   Bump(stats_.net_in, static_cast<uint64_t>(n));
@@ -326,6 +545,37 @@ void Worker::OnReadable(Connection* c) {
     c->in.Append(scratch_.readable());
     scratch_.Consume(scratch_.size());
   }
+  FinishInput(c);
+  return static_cast<size_t>(n) == space;
+}
+
+void Worker::OnInput(Connection* c, const char* data, size_t n) {
+  Bump(stats_.net_in, n);
+  c->last_interaction_ms.store(now_ms_, std::memory_order_relaxed);
+  if (c->paused || c->blocked) {
+    // Nothing runs now: keep the bytes (bounded like any query buffer) for when it may.
+    c->in.Append({data, n});
+    if (c->in.size() > server_->config().client_query_buffer_limit()) Close(c);
+    c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+    return;
+  }
+  if (c->in.empty()) {
+    // Run straight from the receive buffer; only an unparsed tail is copied.
+    size_t used = ProcessInput(c, {data, n});
+    if (used < n) c->in.Append({data + used, n - used});
+  } else {
+    size_t hint = c->parser.needed_hint();
+    size_t want = n;
+    if (hint > c->in.size() + n) want = std::min<size_t>(hint - c->in.size(), 64 << 20);
+    c->in.Reserve(want);
+    c->in.Append({data, n});
+    c->in.Consume(ProcessInput(c, c->in.readable()));
+  }
+  FinishInput(c);
+}
+
+void Worker::FinishInput(Connection* c) {
+  if (c->closing) return;
   if (c->in.size() > server_->config().client_query_buffer_limit()) {
     spdlog::warn("closing client id={} addr={}: query buffer limit reached ({} bytes)", c->id,
                  c->addr, c->in.size());
@@ -334,6 +584,7 @@ void Worker::OnReadable(Connection* c) {
   }
   if (c->in.empty()) c->in.ReleaseIfEmpty();
   c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
+  // Replies leave at the end of the round (EndOfRound), after every ready connection has run.
   if (c->pending_output()) {
     ScheduleFlush(c);
   } else {
@@ -489,6 +740,10 @@ size_t Worker::PauseThreshold() const {
 }
 
 bool Worker::Flush(Connection* c) {
+  if (uring_) {
+    StartSend(c);
+    return false;
+  }
   while (c->pending_output()) {
     ssize_t n = write(c->fd, c->out.data() + c->out_sent, c->pending_output());
     if (n < 0) {
@@ -519,6 +774,8 @@ void Worker::ResumeInput(Connection* c) {
 }
 
 void Worker::Cron() {
+  for (ListenTag* l : accept_retry_) uring_->Accept(l->fd, Uring::Tag(l, Uring::kAccept));
+  accept_retry_.clear();
   UpdateLruClock();
   RefreshKeyClock();
   CalibrateUsedMemory();  // ~13 us: keeps UsedMemoryFast() within one cron period of the truth
@@ -533,10 +790,12 @@ void Worker::Cron() {
     // buffer, drained output buffers and the allocator's per-thread cache.
     scratch_.ReleaseIfEmpty();
     for (Connection* c : conns_) {
-      if (!c->closing && !c->pending_output() && c->out.capacity() > kIdleOutputCapacity) {
-        std::string().swap(c->out);
+      if (!c->closing && !c->pending_output() && !c->send_inflight) {
+        if (c->out.capacity() > kIdleOutputCapacity) std::string().swap(c->out);
+        if (c->sending.capacity() > kIdleOutputCapacity) std::string().swap(c->sending);
       }
     }
+    if (uring_) uring_->ReleaseIdleBuffers();
     ReleaseThreadCache();
     cache_released_ = true;
   }

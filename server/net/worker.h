@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "server/util/mutex.h"
 #include "server/net/iobuf.h"
+#include "server/net/uring.h"
 #include "server/util/cycle_clock.h"
 
 namespace shoal {
@@ -22,7 +23,7 @@ namespace shoal {
 class Connection;
 class Server;
 
-struct ListenTag {
+struct alignas(8) ListenTag {
   int fd;
   bool is_unix;
 };
@@ -101,9 +102,27 @@ class Worker {
 
  private:
   void Run();
+  // One round of the epoll loop, and of the io_uring loop: wait for events, handle them.
+  bool PollEpoll(int timeout_ms);
+  bool PollUring(int timeout_ms);
+  int NextTimeout() const;
+  void EndOfRound();
   void Accept(int listen_fd, bool is_unix);
-  void OnReadable(Connection* c);
+  void OnAccepted(int fd, bool is_unix);
+  // Reads once and runs what came; true when the read filled the buffer (more may be waiting).
+  bool OnReadable(Connection* c);
   void OnWritable(Connection* c);
+  // Bytes a connection sent, from a read or a receive completion: run them, or keep them for
+  // later when the connection is paused or blocked.
+  void OnInput(Connection* c, const char* data, size_t n);
+  void FinishInput(Connection* c);
+  // io_uring: completions, and starting a send of what a connection has pending.
+  void OnCompletion(const io_uring_cqe& cqe);
+  void OnRecvCompletion(Connection* c, const io_uring_cqe& cqe);
+  void OnSendCompletion(Connection* c, int res);
+  void StartSend(Connection* c);
+  // io_uring: cancels every request and waits (bounded) for their completions before exit.
+  void DrainUring();
   // Parses and runs every complete command in data; returns the bytes consumed.
   size_t ProcessInput(Connection* c, std::string_view data);
   size_t PauseThreshold() const;
@@ -133,6 +152,8 @@ class Worker {
   std::vector<Connection*> conns_;
   absl::flat_hash_map<uint64_t, Connection*> by_id_;
   std::vector<Connection*> closed_;
+  // Closed connections that io_uring requests still refer to: deleted at their last completion.
+  std::vector<Connection*> zombies_;
   std::vector<uint64_t> to_flush_;
   std::set<std::tuple<int64_t, uint64_t, uint64_t>> block_deadlines_;
 
@@ -149,6 +170,8 @@ class Worker {
   std::vector<Parsed> ahead_;  // ids: a connection may close before its flush
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
+  std::unique_ptr<Uring> uring_;  // the io_uring loop's ring, or nullptr under epoll
+  std::vector<ListenTag*> accept_retry_;  // listeners whose accept failed: re-armed at the cron
 
   Mutex mailbox_mu_;
   std::vector<std::function<void(Worker&)>> mailbox_ ABSL_GUARDED_BY(mailbox_mu_);

@@ -44,6 +44,8 @@ class ServerProc:
         self.logpath = os.path.join(self.workdir, "server.log")
         if kind == "shoal":
             cmd = [shoal_binary(), "--port", str(self.port), "--bind", "127.0.0.1"]
+            # e.g. "--io-engine epoll": the whole suite against the other event loop
+            cmd += os.environ.get("SHOAL_EXTRA_ARGS", "").split()
         elif kind == "redis":
             cmd = [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
                    "--save", "", "--appendonly", "no", "--dir", self.workdir]

@@ -119,6 +119,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(c.maxmemory(), 0u);
   EXPECT_EQ(c.maxmemory_policy(), "noeviction");
   EXPECT_EQ(c.dir(), ".");
+  EXPECT_EQ(c.io_engine(), "auto");
 
   // An empty command line changes nothing.
   MustParse(&c, {});
@@ -151,6 +152,7 @@ TEST(ConfigTest, DefaultsAsConfigGetFormatsThem) {
   // Like Redis, dir is reported as an absolute path.
   EXPECT_EQ(GetOne(c, "dir"), std::filesystem::current_path().string());
   EXPECT_EQ(GetOne(c, "threads"), std::to_string(c.threads()));
+  EXPECT_EQ(GetOne(c, "io-engine"), "auto");
 }
 
 TEST(ConfigTest, CommandLineSetsEveryOption) {
@@ -177,7 +179,8 @@ TEST(ConfigTest, CommandLineSetsEveryOption) {
                  "--maxmemory-policy", "allkeys-fifo",
                  "--save", "3600", "1", "300", "100",
                  "--appendonly", "no",
-                 "--dir", dir});
+                 "--dir", dir,
+                 "--io-engine", "EPOLL"});
   // clang-format on
   EXPECT_EQ(c.port(), 6380);
   EXPECT_THAT(c.bind(), ElementsAre("127.0.0.1", "::1"));
@@ -208,6 +211,7 @@ TEST(ConfigTest, CommandLineSetsEveryOption) {
   EXPECT_EQ(GetOne(c, "save"), "3600 1 300 100");
   EXPECT_EQ(GetOne(c, "appendonly"), "no");
   EXPECT_EQ(c.dir(), dir);
+  EXPECT_EQ(c.io_engine(), "epoll");
   EXPECT_EQ(GetOne(c, "bind"), "127.0.0.1 ::1");
   EXPECT_EQ(GetOne(c, "client-output-buffer-limit"),
             "normal 1048576 2097152 3 slave 268435456 67108864 60 pubsub 1000 2048 4");
@@ -369,6 +373,8 @@ TEST(ConfigTest, BadValuesExitWithOneLine) {
       {{"--dir", "/nonexistent/dir"},
        "invalid value '/nonexistent/dir' for 'dir': must be an existing directory"},
       {{"--bind", ""}, "invalid value '' for 'bind': must list at least one address"},
+      {{"--io-engine", "kqueue"},
+       "invalid value 'kqueue' for 'io-engine': must be auto, io_uring or epoll"},
   };
   for (const BadCase& bc : cases) {
     Config c;
@@ -423,7 +429,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 41u);
+  EXPECT_EQ(c.Get(all).size(), 42u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",
@@ -578,7 +584,8 @@ TEST(ConfigTest, SetErrorsMatchRedis) {
 TEST(ConfigTest, SetImmutable) {
   Config c;
   for (const char* name :
-       {"port", "bind", "unixsocket", "unixsocketperm", "threads", "databases", "logfile", "dir"}) {
+       {"port", "bind", "unixsocket", "unixsocketperm", "threads", "databases", "logfile", "dir",
+        "io-engine"}) {
     EXPECT_EQ(SetError(&c, {{name, "1"}}),
               std::string("ERR CONFIG SET failed (possibly related to argument '") + name +
                   "') - can't set immutable config");
