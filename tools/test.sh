@@ -2,7 +2,8 @@
 # Installs what is missing, builds (release, debug with ASan+UBSan, and ThreadSanitizer), runs every
 # test: GoogleTest unit tests under the sanitizers, the integration suite (pytest, real clients
 # against real servers) against the ASan server, the concurrency tests again against the TSan
-# server, and the shoal-bench and eviction tests against the release build.
+# server, the whole integration suite again on the epoll event loop, and the shoal-bench and
+# eviction tests against the release build.
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +61,13 @@ if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
     >"$results/tsan-reports.xml"
   status=1
 fi
+
+echo "== integration tests again on the epoll event loop (release build)"
+# The suite above ran on io_uring where the kernel has it (io-engine auto); epoll is the fallback
+# everywhere else, so it gets the whole suite too.
+SHOAL_EXTRA_ARGS="--io-engine epoll" SHOAL_BUILD_DIR=$PWD/build timeout 900 $PY -m pytest \
+  tests/integration -q --ignore=tests/integration/test_shoal_bench.py \
+  --junitxml="$results/integration-epoll.xml" || status=1
 
 echo "== shoal-bench tests, and eviction again with jemalloc's accounting (release)"
 # The sanitizer builds use their allocator's totals; the release build counts used memory from
