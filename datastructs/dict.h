@@ -13,6 +13,7 @@
 #include <limits>
 #include <new>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace shoal {
@@ -75,6 +76,21 @@ inline uint64_t SplitMix(uint64_t& state) {
   z = (z ^ (z >> 27)) * kK3;
   return z ^ (z >> 31);
 }
+
+// How buckets and chains refer to nodes: plain pointers, unless Traits defines a Link type (e.g.
+// a 32-bit number naming a node in an arena) with Encode and Decode; Link{} is "no node".
+template <typename Node, typename Traits, typename = void>
+struct Links {
+  using Link = Node*;
+  static Node* Decode(Link l) { return l; }
+  static Link Encode(Node* n) { return n; }
+};
+template <typename Node, typename Traits>
+struct Links<Node, Traits, std::void_t<typename Traits::Link>> {
+  using Link = typename Traits::Link;
+  static Node* Decode(Link l) { return Traits::Decode(l); }
+  static Link Encode(Node* n) { return Traits::Encode(n); }
+};
 
 // Uniform-enough value in [0, range) without a division.
 inline uint64_t Below(uint64_t random, uint64_t range) {
@@ -156,14 +172,21 @@ inline uint64_t HashBytes(std::string_view s) {
 //
 // Traits must provide:
 //   static std::string_view Key(const Node* n);
-//   static Node*& Next(Node* n);
+//   static Link& Next(Node* n);       // Link is Node* unless Traits says otherwise:
 //   static uint64_t Hash(std::string_view key);
+// and may provide `using Link = ...;` with `static Node* Decode(Link)` and
+// `static Link Encode(Node*)`, mapping Link{} and nullptr to each other: the buckets and chain
+// links then hold Links (a 32-bit handle halves the bucket array).
 //
 // Not thread-safe; Find and the other lookups mutate (they rehash), so a shard lock is needed
 // even for reads.
 template <typename Node, typename Traits>
 class Dict {
+  using L = dict_internal::Links<Node, Traits>;
+
  public:
+  using Link = typename L::Link;
+
   // Cursors must fit in 48 bits (the server stores the shard number above); 2^40 buckets of 8
   // bytes is 8 TiB, far beyond any real keyspace.
   static constexpr size_t kMaxBuckets = size_t{1} << 40;
@@ -191,25 +214,25 @@ class Dict {
   bool rehashing() const { return tables_[1] != nullptr; }
   // The first table's bucket array and index mask, for a caller that prefetches a key's bucket
   // ahead of the lookup (during a rehash, keys not yet moved are there).
-  Node* const* bucket_array() const { return tables_[0]; }
+  const Link* bucket_array() const { return tables_[0]; }
   uint64_t bucket_mask() const { return buckets_[0] ? buckets_[0] - 1 : 0; }
   size_t bucket_count() const { return buckets_[0] + buckets_[1]; }
-  size_t MemoryUsage() const { return bucket_count() * sizeof(Node*); }
+  size_t MemoryUsage() const { return bucket_count() * sizeof(Link); }
   double max_load_factor() const { return max_load_factor_; }
 
   Node* Find(std::string_view key) {
-    Node** link = FindLink(key);
-    return link != nullptr ? *link : nullptr;
+    Link* link = FindLink(key);
+    return link != nullptr ? L::Decode(*link) : nullptr;
   }
 
   // The link (bucket slot or predecessor's Next) pointing at the node with this key, or nullptr.
-  // Lets the caller replace a node in place: Traits::Next(repl) = Traits::Next(old); *link = repl.
-  // Valid until the next call on the table other than the const accessors.
-  Node** FindLink(std::string_view key) {
+  // Lets the caller replace a node in place: Traits::Next(repl) = Traits::Next(old);
+  // *link = Encode(repl). Valid until the next call on the table other than the const accessors.
+  Link* FindLink(std::string_view key) {
     if (rehashing()) RehashStep(1);
     if (size() == 0) return nullptr;
-    Node** link = BucketFor(Traits::Hash(key)).head;
-    for (Node* n = *link; n != nullptr; n = *link) {
+    Link* link = BucketFor(Traits::Hash(key)).head;
+    for (Node* n = L::Decode(*link); n != nullptr; n = L::Decode(*link)) {
       if (Traits::Key(n) == key) return link;
       link = &Traits::Next(n);
     }
@@ -226,7 +249,7 @@ class Dict {
     assert(FindNoRehash(Traits::Key(n)) == nullptr && "Dict::Insert: key already present");
     const Bucket bucket = BucketFor(Traits::Hash(Traits::Key(n)));
     Traits::Next(n) = *bucket.head;
-    *bucket.head = n;
+    *bucket.head = L::Encode(n);
     ++used_[bucket.table];
     if (!rehashing() && size() > grow_at_) StartGrow();
   }
@@ -236,11 +259,11 @@ class Dict {
     if (rehashing()) RehashStep(1);
     if (size() == 0) return nullptr;
     const Bucket bucket = BucketFor(Traits::Hash(key));
-    Node** link = bucket.head;
-    for (Node* n = *link; n != nullptr; n = *link) {
+    Link* link = bucket.head;
+    for (Node* n = L::Decode(*link); n != nullptr; n = L::Decode(*link)) {
       if (Traits::Key(n) == key) {
         *link = Traits::Next(n);
-        Traits::Next(n) = nullptr;
+        Traits::Next(n) = Link{};
         --used_[bucket.table];
         if (!rehashing() && size() < shrink_at_) StartShrink();
         return n;
@@ -311,10 +334,10 @@ class Dict {
       head = BucketAt(first + pos);
     }
     size_t length = 0;
-    for (Node* n = head; n != nullptr; n = Traits::Next(n)) ++length;
+    for (Node* n = head; n != nullptr; n = L::Decode(Traits::Next(n))) ++length;
     size_t pick = dict_internal::Below(dict_internal::SplitMix(state), length);
     Node* n = head;
-    while (pick-- > 0) n = Traits::Next(n);
+    while (pick-- > 0) n = L::Decode(Traits::Next(n));
     return n;
   }
 
@@ -339,7 +362,7 @@ class Dict {
       }
       return counted;
     }
-    Node* const* table = tables_[0];
+    const Link* table = tables_[0];
     const size_t lo = rehash_idx_;  // buckets below it are empty (0 without a rehash)
     const size_t len = buckets_[0] - rehash_idx_;
     const size_t per_node = used_[0] ? (len + used_[0] - 1) / used_[0] : len;  // buckets per node
@@ -351,7 +374,7 @@ class Dict {
     while (counted < count && scanned < max_scan) {
       size_t n = 0;
       while (n < kBatch && scanned < max_scan) {
-        Node* h = table[lo + pos];
+        Node* h = L::Decode(table[lo + pos]);
         pos = pos + 1 == len ? 0 : pos + 1;
         ++scanned;
         if (h != nullptr) {
@@ -360,7 +383,7 @@ class Dict {
         }
       }
       for (size_t i = 0; i < n && counted < count; ++i) {
-        for (Node* x = heads[i]; x != nullptr && counted < count; x = Traits::Next(x)) {
+        for (Node* x = heads[i]; x != nullptr && counted < count; x = L::Decode(Traits::Next(x))) {
           if (fn(x)) ++counted;
         }
       }
@@ -386,14 +409,14 @@ class Dict {
 
  private:
   struct Bucket {
-    Node** head;
+    Link* head;
     int table;
   };
 
   template <typename Fn>
-  static void VisitChain(Node* n, Fn& fn) {
-    while (n != nullptr) {
-      Node* next = Traits::Next(n);
+  static void VisitChain(Link l, Fn& fn) {
+    for (Node* n = L::Decode(l); n != nullptr;) {
+      Node* next = L::Decode(Traits::Next(n));
       fn(n);
       n = next;
     }
@@ -408,20 +431,23 @@ class Dict {
 
   // Bucket `i` of the concatenation of both tables.
   Node* BucketAt(size_t i) const {
-    return i < buckets_[0] ? tables_[0][i] : tables_[1][i - buckets_[0]];
+    return L::Decode(i < buckets_[0] ? tables_[0][i] : tables_[1][i - buckets_[0]]);
   }
 
   Node* FindNoRehash(std::string_view key) {
     if (size() == 0) return nullptr;
-    for (Node* n = *BucketFor(Traits::Hash(key)).head; n != nullptr; n = Traits::Next(n)) {
+    for (Node* n = L::Decode(*BucketFor(Traits::Hash(key)).head); n != nullptr;
+         n = L::Decode(Traits::Next(n))) {
       if (Traits::Key(n) == key) return n;
     }
     return nullptr;
   }
 
-  static Node** AllocateBuckets(size_t count) {
-    // calloc: large zeroed arrays come straight from fresh pages instead of being memset.
-    return static_cast<Node**>(std::calloc(count, sizeof(Node*)));
+  static Link* AllocateBuckets(size_t count) {
+    // calloc: large zeroed arrays come straight from fresh pages instead of being memset (an
+    // all-zero Link is "no node" for every Link type).
+    static_assert(std::is_trivially_copyable_v<Link>);
+    return static_cast<Link*>(std::calloc(count, sizeof(Link)));
   }
 
   // Smallest power-of-two bucket count that holds `elements` within the load factor.
@@ -434,7 +460,7 @@ class Dict {
 
   void InitTable() {
     const size_t count = BucketsFor(1);
-    Node** table = AllocateBuckets(count);
+    Link* table = AllocateBuckets(count);
     if (table == nullptr) throw std::bad_alloc();
     tables_[0] = table;
     buckets_[0] = count;
@@ -470,7 +496,7 @@ class Dict {
   }
 
   void StartRehash(size_t count) {
-    Node** table = AllocateBuckets(count);
+    Link* table = AllocateBuckets(count);
     // Out of memory for the new array: keep serving from the current one, over or under loaded.
     if (table == nullptr) return;
     tables_[1] = table;
@@ -481,26 +507,27 @@ class Dict {
 
   void RehashStep(size_t steps) {
     size_t empty_budget = steps * 10;
-    Node** const from = tables_[0];
-    Node** const to = tables_[1];
+    Link* const from = tables_[0];
+    Link* const to = tables_[1];
     const size_t to_mask = buckets_[1] - 1;
     // used_[0] != 0 guarantees a non-empty bucket at or after rehash_idx_.
     while (steps > 0 && used_[0] != 0) {
-      while (from[rehash_idx_] == nullptr) {
+      while (from[rehash_idx_] == Link{}) {
         ++rehash_idx_;
         if (--empty_budget == 0) return;
       }
-      Node* n = from[rehash_idx_];
-      while (n != nullptr) {
-        Node* next = Traits::Next(n);
-        Node*& head = to[Traits::Hash(Traits::Key(n)) & to_mask];
+      Link l = from[rehash_idx_];
+      while (l != Link{}) {
+        Node* n = L::Decode(l);
+        Link next = Traits::Next(n);
+        Link& head = to[Traits::Hash(Traits::Key(n)) & to_mask];
         Traits::Next(n) = head;
-        head = n;
+        head = l;
         --used_[0];
         ++used_[1];
-        n = next;
+        l = next;
       }
-      from[rehash_idx_] = nullptr;
+      from[rehash_idx_] = Link{};
       ++rehash_idx_;
       --steps;
     }
@@ -555,7 +582,7 @@ class Dict {
 
   // tables_[0] is the table in use; tables_[1] is non-null only during a rehash, and is the
   // destination. buckets_ are powers of two (0 when the table is absent).
-  Node** tables_[2] = {nullptr, nullptr};
+  Link* tables_[2] = {nullptr, nullptr};
   size_t buckets_[2] = {0, 0};
   size_t used_[2] = {0, 0};
   // Buckets of tables_[0] below this have been migrated; 0 when not rehashing.

@@ -557,10 +557,12 @@ TEST(DictTest, SampleNearbyVisitsPresentNodesBoundedly) {
   EXPECT_GT(seen.size(), 9000u);  // different starting points, not one neighbourhood
   // A predicate nobody satisfies: at most 16 * count buckets are scanned, then it gives up.
   size_t visited = 0;
-  EXPECT_EQ(dict.SampleNearby(rng(), 5, [&](TestNode*) {
-    ++visited;
-    return false;
-  }), 0u);
+  EXPECT_EQ(dict.SampleNearby(rng(), 5,
+                              [&](TestNode*) {
+                                ++visited;
+                                return false;
+                              }),
+            0u);
   EXPECT_GT(visited, 0u);
   EXPECT_LE(visited, 200u);
   // More wanted than there are: each node at most once.
@@ -872,6 +874,96 @@ TEST(DictScanTest, ManyRandomScans) {
 }
 
 // ---- HashBytes ----
+
+// Nodes named by 32-bit handles (index + 1 into a pool) instead of pointers, as the keyspace
+// names its entries by their place in the entry arena.
+struct HandleNode {
+  std::string key;
+  uint32_t next = 0;
+};
+std::vector<HandleNode>* g_handle_pool = nullptr;
+
+struct HandleTraits {
+  using Link = uint32_t;
+  static HandleNode* Decode(Link l) { return l ? &(*g_handle_pool)[l - 1] : nullptr; }
+  static Link Encode(const HandleNode* n) {
+    return n ? static_cast<Link>(n - g_handle_pool->data() + 1) : 0;
+  }
+  static std::string_view Key(const HandleNode* n) { return n->key; }
+  static Link& Next(HandleNode* n) { return n->next; }
+  static uint64_t Hash(std::string_view key) { return HashBytes(key); }
+};
+
+TEST(DictHandleLinksTest, MatchesModelThroughGrowthShrinkAndScan) {
+  constexpr int kKeys = 20000;
+  std::vector<HandleNode> pool(kKeys);
+  g_handle_pool = &pool;
+  for (int i = 0; i < kKeys; ++i) pool[i].key = absl::StrCat("key:", i);
+  Dict<HandleNode, HandleTraits> dict;
+  static_assert(sizeof(*dict.bucket_array()) == 4);
+  std::set<int> model;
+  std::mt19937_64 rng(11);
+  for (int step = 0; step < 200000; ++step) {
+    const int k = static_cast<int>(rng() % kKeys);
+    HandleNode* n = &pool[k];
+    // Grow for the first half, shrink in the second.
+    const bool add = step < 100000 ? rng() % 4 != 0 : rng() % 4 == 0;
+    if (add && !model.count(k)) {
+      dict.Insert(n);
+      model.insert(k);
+    } else if (!add && model.count(k)) {
+      ASSERT_EQ(dict.Remove(n->key), n);
+      ASSERT_EQ(n->next, 0u);
+      model.erase(k);
+    }
+    if (step % 97 == 0) {
+      const int probe = static_cast<int>(rng() % kKeys);
+      ASSERT_EQ(dict.Find(pool[probe].key), model.count(probe) ? &pool[probe] : nullptr);
+    }
+    if (step % 20011 == 0 && !model.empty()) {
+      // A full scan with inserts (growth) between its calls still returns every key present
+      // when it started (none is removed meanwhile).
+      const std::set<int> before = model;
+      std::set<std::string> seen;
+      uint64_t cursor = 0;
+      int calls = 0;
+      do {
+        cursor = dict.Scan(cursor, [&](HandleNode* x) { seen.insert(x->key); });
+        const int j = static_cast<int>(rng() % kKeys);
+        if (++calls % 3 == 0 && !model.count(j)) {
+          dict.Insert(&pool[j]);
+          model.insert(j);
+        }
+      } while (cursor != 0);
+      for (int key : before) ASSERT_TRUE(seen.count(pool[key].key)) << key;
+    }
+  }
+  ASSERT_EQ(dict.size(), model.size());
+  size_t visited = 0;
+  dict.ForEach([&](HandleNode* x) {
+    ++visited;
+    EXPECT_TRUE(model.count(static_cast<int>(x - pool.data())));
+  });
+  EXPECT_EQ(visited, model.size());
+  if (!model.empty()) {
+    HandleNode* r = dict.Random(rng());
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(model.count(static_cast<int>(r - pool.data())));
+    size_t sampled = dict.SampleNearby(rng(), 5, [&](HandleNode* x) {
+      EXPECT_TRUE(model.count(static_cast<int>(x - pool.data())));
+      return true;
+    });
+    EXPECT_GT(sampled, 0u);
+    // Replacing a node in place through FindLink.
+    const int old_key = *model.begin();
+    uint32_t* link = dict.FindLink(pool[old_key].key);
+    ASSERT_NE(link, nullptr);
+    EXPECT_EQ(*link, HandleTraits::Encode(&pool[old_key]));
+  }
+  dict.Clear([](HandleNode*) {});
+  EXPECT_EQ(dict.size(), 0u);
+  g_handle_pool = nullptr;
+}
 
 TEST(HashBytesTest, DeterministicAndLengthSensitive) {
   EXPECT_EQ(HashBytes("hello"), HashBytes(std::string("hello")));
