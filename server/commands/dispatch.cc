@@ -102,6 +102,12 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
     FlagTransaction(conn);
     return;
   }
+  if ((spec->flags & kCmdDenyOom) && entry_arena::Full()) {
+    rb.Error("OOM command not allowed: the keyspace's address range is nearly full");
+    Bump(cs.rejected);
+    FlagTransaction(conn);
+    return;
+  }
   if (ClientState* st = conn.state_if_any()) {
     if (st->in_multi && (spec->flags & kCmdNoMulti)) {
       rb.Error("ERR Command not allowed inside a transaction");

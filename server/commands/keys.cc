@@ -393,7 +393,7 @@ void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
   }
   std::string_view key = a[1];
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   if (!link) return ctx.rb.Integer(0);
   Entry* e = *link;
   int64_t cur = e->expire_at();  // -1: persistent, which GT/LT treat as infinite
@@ -432,7 +432,7 @@ void PExpireTimeCmd(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
 
 void PersistCmd(CommandContext& ctx) {
   DbTable& db = ctx.Db(ctx.args[1]);
-  Entry** link = db.FindLink(ctx.args[1], ctx.now_ms);
+  EntrySlot link = db.FindLink(ctx.args[1], ctx.now_ms);
   if (!link || !(*link)->has_expire()) return ctx.rb.Integer(0);
   SetEntryExpire(db, link, kNoExpire);
   NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.args[1]);

@@ -45,7 +45,7 @@ void SetStringValue(DbTable& db, std::string_view key, std::string_view value, i
   SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl);
 }
 
-void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::string_view value,
+void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
                       int64_t expire_at, bool keep_ttl) {
   Entry* old = link ? *link : nullptr;
   if (old && keep_ttl) expire_at = old->expire_at();
@@ -78,7 +78,7 @@ void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::stri
   }
 }
 
-void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value, int64_t now_ms) {
+void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms) {
   Entry* old = link ? *link : nullptr;
   if (old && (old->flags & Entry::kIntEncoded)) {
     old->set_int_value(value);
@@ -116,7 +116,7 @@ Entry* RekeyEntry(const Entry* e, std::string_view key, int64_t expire_at) {
   return n;
 }
 
-Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at) {
+Entry* SetEntryExpire(DbTable& db, EntrySlot link, int64_t expire_at) {
   Entry* e = *link;
   bool want = expire_at != kNoExpire;
   if (e->has_expire() == want) {

@@ -23,10 +23,10 @@ void SetStringValue(DbTable& db, std::string_view key, std::string_view value, i
                     bool keep_ttl, int64_t now_ms);
 // Same, when the caller already looked the key up: link is FindLink's result (nullptr if absent)
 // and no other table operation happened since.
-void SetStringValueAt(DbTable& db, Entry** link, std::string_view key, std::string_view value,
+void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
                       int64_t expire_at, bool keep_ttl);
 // Same for an integer value (INCR family): stored as an int64.
-void SetIntValue(DbTable& db, Entry** link, std::string_view key, int64_t value, int64_t now_ms);
+void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms);
 
 // A copy of e under another key, with the given deadline (kNoExpire for none); collections are
 // copied deeply (COPY). The caller owns the result.
@@ -37,7 +37,7 @@ Entry* RekeyEntry(const Entry* e, std::string_view key, int64_t expire_at);
 
 // Sets or clears (kNoExpire) the deadline of the entry at link, reallocating if the TTL slot must
 // appear or go. Returns the entry now at *link.
-Entry* SetEntryExpire(DbTable& db, Entry** link, int64_t expire_at);
+Entry* SetEntryExpire(DbTable& db, EntrySlot link, int64_t expire_at);
 
 std::string_view TypeName(ObjType t);
 

@@ -41,7 +41,7 @@ int64_t StoreSet(CommandContext& ctx, std::string_view key, std::unique_ptr<SetV
     return 0;
   }
   Entry* e = NewCollectionEntry(key, std::move(value), kNoExpire);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   if (link != nullptr) {
     db.Replace(link, e);
   } else {

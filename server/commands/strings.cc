@@ -121,7 +121,7 @@ void SetCmd(CommandContext& ctx) {
   if (!exp.Deadline(ctx, "set", &deadline)) return;
   std::string_view key = a[1];
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   Entry* old = link ? *link : nullptr;
   if (get) {
     NoteLookup(ctx, old, key, kLookupRead);  // the GET part reads like GET
@@ -248,7 +248,7 @@ void GetExCmd(CommandContext& ctx) {
   int64_t deadline;
   if (!exp.Deadline(ctx, "getex", &deadline)) return;
   DbTable& db = ctx.Db(a[1]);
-  Entry** link = db.FindLink(a[1], ctx.now_ms);
+  EntrySlot link = db.FindLink(a[1], ctx.now_ms);
   NoteLookup(ctx, link ? *link : nullptr, a[1], kLookupRead);
   if (!link) return ctx.rb.Null();
   Entry* e = *link;
@@ -280,7 +280,7 @@ bool CheckStringLength(CommandContext& ctx, uint64_t total) {
 void AppendCmd(CommandContext& ctx) {
   std::string_view key = ctx.args[1], add = ctx.args[2];
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   if (!link) {
     SetStringValue(db, key, add, kNoExpire, false, ctx.now_ms);
     NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
@@ -315,7 +315,7 @@ void StrLenCmd(CommandContext& ctx) {
 void IncrByGeneric(CommandContext& ctx, int64_t by) {
   std::string_view key = ctx.args[1];
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   int64_t cur = 0;
   if (link) {
     Entry* e = *link;
@@ -352,7 +352,7 @@ void DecrByCmd(CommandContext& ctx) {
 void IncrByFloatCmd(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   long double cur = 0, by;
   if (link) {
     Entry* e = *link;
@@ -397,7 +397,7 @@ void SetRangeCmd(CommandContext& ctx) {
   if (!ParseInt64(ctx.args[2], &offset)) return ctx.Error(kErrNotInt);
   if (offset < 0) return ctx.Error("ERR offset is out of range");
   DbTable& db = ctx.Db(key);
-  Entry** link = db.FindLink(key, ctx.now_ms);
+  EntrySlot link = db.FindLink(key, ctx.now_ms);
   if (!link) {
     if (val.empty()) return ctx.rb.Integer(0);
     if (!CheckStringLength(ctx, static_cast<uint64_t>(offset) + val.size())) return;

@@ -147,7 +147,7 @@ void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSet
     if (db.Delete(dst, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
   } else {
     Entry* e = NewCollectionEntry(dst, std::move(value), kNoExpire);
-    Entry** link = db.FindLink(dst, ctx.now_ms);
+    EntrySlot link = db.FindLink(dst, ctx.now_ms);
     if (link != nullptr) {
       db.Replace(link, e);
     } else {

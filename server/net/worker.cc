@@ -779,6 +779,7 @@ void Worker::Cron() {
   UpdateLruClock();
   RefreshKeyClock();
   CalibrateUsedMemory();  // ~13 us: keeps UsedMemoryFast() within one cron period of the truth
+  entry_arena::NoteUsedMemory(UsedMemoryFast());
   // Over maxmemory with no command coming (CONFIG SET lowered it, buffers grew): evict in ~1 ms
   // slices between event-loop rounds until under the limit, as Redis' eviction timer does.
   evicting_ = server_->config().maxmemory() != 0 && EvictToLimit(*this) == EvictResult::kTimeUp;

@@ -1,6 +1,8 @@
 // What the allocator and the kernel say about this process' memory.
 #include "server/store/memory.h"
 
+#include "server/store/entry_arena.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,6 +56,7 @@ void ReleaseThreadCache() {
 #ifdef SHOAL_HAVE_JEMALLOC
   mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
 #endif
+  entry_arena::FlushThreadCache();
 }
 
 #ifdef SHOAL_HAVE_JEMALLOC

@@ -76,8 +76,8 @@ Entry* DbTable::Find(std::string_view key, int64_t now_ms) {
   return e;
 }
 
-Entry** DbTable::FindLink(std::string_view key, int64_t now_ms) {
-  Entry** link = table_.FindLink(key);
+EntrySlot DbTable::FindLink(std::string_view key, int64_t now_ms) {
+  EntrySlot link(table_.FindLink(key));
   RefreshHint();
   if (link && (*link)->has_expire() && (*link)->expire_at() <= now_ms) {
     ExpireNow(key);
@@ -93,13 +93,13 @@ void DbTable::Insert(Entry* e) {
   if (g_added_hook) g_added_hook(index_, e->key());
 }
 
-void DbTable::Replace(Entry** link, Entry* repl, bool free_value) {
+void DbTable::Replace(EntrySlot link, Entry* repl, bool free_value) {
   Entry* old = *link;
   if (old == repl) return;
   Account(old, -1);
   Account(repl, +1);
   repl->next = old->next;
-  *link = repl;
+  *link.link_ = entry_arena::ToLink(repl);
   if (free_value) {
     Entry::Free(old);
   } else {
@@ -119,7 +119,7 @@ Entry* DbTable::Detach(std::string_view key, int64_t now_ms) {
   Entry* e = table_.Remove(key);
   if (e) {
     Account(e, -1);
-    e->next = nullptr;
+    e->next = EntryLink{};
   }
   return e;
 }

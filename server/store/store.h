@@ -20,8 +20,11 @@
 namespace shoal {
 
 struct EntryTraits {
+  using Link = EntryLink;
+  static Entry* Decode(Link l) { return entry_arena::FromLink(l); }
+  static Link Encode(const Entry* e) { return entry_arena::ToLink(e); }
   static std::string_view Key(const Entry* e) { return e->key(); }
-  static Entry*& Next(Entry* e) { return e->next; }
+  static Link& Next(Entry* e) { return e->next; }
   static uint64_t Hash(std::string_view key) { return HashBytes(key); }
 };
 using KeyTable = Dict<Entry, EntryTraits>;
@@ -37,6 +40,23 @@ void UpdateLruClock();
 using KeyEventHook = void (*)(int db, std::string_view key);
 void SetKeyEventHooks(KeyEventHook expired, KeyEventHook added);
 
+// Where a key's entry hangs in its table (a bucket or the previous entry's `next`): FindLink's
+// result, which lets a command replace the entry in place (DbTable::Replace). Valid until the
+// table changes; false when the key is absent.
+class EntrySlot {
+ public:
+  EntrySlot() = default;
+  EntrySlot(std::nullptr_t) {}  // NOLINT: absent, as FindLink returns it
+  explicit EntrySlot(EntryLink* link) : link_(link) {}
+  explicit operator bool() const { return link_ != nullptr; }
+  bool operator==(std::nullptr_t) const { return link_ == nullptr; }
+  Entry* operator*() const { return entry_arena::FromLink(*link_); }
+
+ private:
+  friend class DbTable;
+  EntryLink* link_ = nullptr;
+};
+
 // One database's keys inside one shard. Every method needs the shard's lock held.
 class DbTable {
  public:
@@ -49,7 +69,7 @@ class DbTable {
   // every command of a pipelined batch before running them, so their cache misses overlap. It
   // reads a hint (relaxed atomics) that may be stale; a prefetch of a stale address is harmless.
   void PrefetchBucket(std::string_view key) const {
-    Entry* const* base = hint_base_.load(std::memory_order_relaxed);
+    const EntryLink* base = hint_base_.load(std::memory_order_relaxed);
     if (base) __builtin_prefetch(base + (HashBytes(key) & hint_mask_.load(std::memory_order_relaxed)));
   }
 
@@ -57,12 +77,12 @@ class DbTable {
   // never visible.
   Entry* Find(std::string_view key, int64_t now_ms);
   // Link to the entry (for in-place replacement), after the same lazy expiry; nullptr if absent.
-  Entry** FindLink(std::string_view key, int64_t now_ms);
+  EntrySlot FindLink(std::string_view key, int64_t now_ms);
   // Adds a new entry; the key must be absent.
   void Insert(Entry* e);
   // Puts repl where *link's entry is (same key) and frees the old one; with free_value false only
   // the old entry is freed because repl took over its collection (see RekeyEntry).
-  void Replace(Entry** link, Entry* repl, bool free_value = true);
+  void Replace(EntrySlot link, Entry* repl, bool free_value = true);
   // Removes and frees; false if absent (or expired).
   bool Delete(std::string_view key, int64_t now_ms);
   // Unlinks and returns the live entry without freeing it, or nullptr.
@@ -112,7 +132,7 @@ class DbTable {
   // Publishes the table's current bucket array for PrefetchBucket (after operations that may
   // have resized it).
   void RefreshHint() {
-    Entry* const* base = table_.bucket_array();
+    const EntryLink* base = table_.bucket_array();
     if (base != hint_base_.load(std::memory_order_relaxed)) {
       hint_mask_.store(table_.bucket_mask(), std::memory_order_relaxed);
       hint_base_.store(base, std::memory_order_relaxed);
@@ -125,7 +145,7 @@ class DbTable {
   uint64_t expire_cursor_ = 0;
   uint64_t evict_cursor_ = 0;
   int index_ = 0;
-  std::atomic<Entry* const*> hint_base_{nullptr};
+  std::atomic<const EntryLink*> hint_base_{nullptr};
   std::atomic<uint64_t> hint_mask_{0};
 };
 

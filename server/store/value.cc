@@ -3,12 +3,6 @@
 
 #include <cstdlib>
 
-#ifdef SHOAL_HAVE_JEMALLOC
-#include <jemalloc/jemalloc.h>
-#else
-#include <malloc.h>
-#endif
-
 #include "server/store/key_clock.h"
 #include "server/store/object.h"
 #include "server/util/string_util.h"
@@ -19,9 +13,11 @@ Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has
   uint32_t klen = static_cast<uint32_t>(key.size());
   size_t size = kHeader + VarintLen(klen) + VarintLen(val_len) + (has_expire ? 8 : 0) + klen +
                 val_len;
-  auto* e = static_cast<Entry*>(malloc(size));
-  if (e == nullptr) abort();  // out of memory: nothing sane to do mid-command
-  e->next = nullptr;
+  auto* e = static_cast<Entry*>(entry_arena::Allocate(size));
+  // Out of memory: nothing sane to do mid-command. Writes are refused with an OOM error before
+  // the entry arena fills (entry_arena::Full, checked by the dispatcher).
+  if (e == nullptr) abort();
+  e->next = EntryLink{};
   e->atime = NewKeyAtime();
   e->type = static_cast<uint8_t>(type);
   e->flags = has_expire ? kHasExpire : 0;
@@ -38,14 +34,12 @@ Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has
 
 void Entry::Free(Entry* e) {
   if (e->obj_type() != ObjType::kString) CollectionOf(e)->~CollectionValue();
-  free(e);
+  entry_arena::Free(e);
 }
 
-void Entry::FreeShell(Entry* e) { free(e); }
+void Entry::FreeShell(Entry* e) { entry_arena::Free(e); }
 
-size_t Entry::AllocSize(const Entry* e) {
-  return malloc_usable_size(const_cast<Entry*>(e));
-}
+size_t Entry::AllocSize(const Entry* e) { return entry_arena::UsableSize(e); }
 
 void AppendStringValue(const Entry* e, std::string* out) {
   if (e->flags & Entry::kIntEncoded) {

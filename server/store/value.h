@@ -7,28 +7,31 @@
 #include <string>
 #include <string_view>
 
+#include "server/store/entry_arena.h"
+
 namespace shoal {
 
 enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4 };
 
-// Layout (bytes): [next 8][atime 4][type 1][flags 1][varint key_len][varint val_len]
-//                 [expire-at ms 8, only if kHasExpire][key][value]
+// Layout (bytes): [next 4 (8 without the entry arena)][atime 4][type 1][flags 1]
+//                 [varint key_len][varint val_len][expire-at ms 8, only if kHasExpire][key][value]
 // For a list, hash, set or sorted set the value is the collection object itself, after a pad
 // that aligns it to 8 bytes (object.h).
-// 12-byte key + 100-byte value = 128 bytes: one jemalloc size class, no separate key, value
-// or dict-entry objects (Redis spends ~4 allocations on the same pair).
+// 12-byte key + 100-byte value = 124 bytes, in the 128-byte jemalloc size class: no separate
+// key, value or dict-entry objects (Redis spends ~4 allocations on the same pair). `next` is the
+// keyspace table's chain link, a handle into the entry arena (entry_arena.h).
 struct Entry {
   static constexpr uint8_t kHasExpire = 1;
   static constexpr uint8_t kIntEncoded = 2;  // value is an int64 (8 bytes), printed in decimal
   static constexpr uint8_t kRawEncoded = 4;  // modified in place (APPEND/SETRANGE): reports "raw"
 
-  Entry* next;
+  EntryLink next;
   uint32_t atime;  // access clock in seconds (OBJECT IDLETIME; LRU later)
   uint8_t type;
   uint8_t flags;
   // The variable part starts at offset kHeader, inside what would be padding.
 
-  static constexpr size_t kHeader = 14;
+  static constexpr size_t kHeader = sizeof(EntryLink) + 6;
 
   // Allocates an entry with room for a value of val_len bytes (left uninitialized).
   static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire);
