@@ -505,16 +505,26 @@ class Dict {
     if (used_[0] == 0) FinishRehash();
   }
 
+  static constexpr size_t kRehashAhead = 8;
+
   void RehashStep(size_t steps) {
     size_t empty_budget = steps * 10;
     Link* const from = tables_[0];
     Link* const to = tables_[1];
     const size_t to_mask = buckets_[1] - 1;
+    const size_t from_buckets = buckets_[0];
     // used_[0] != 0 guarantees a non-empty bucket at or after rehash_idx_.
     while (steps > 0 && used_[0] != 0) {
       while (from[rehash_idx_] == Link{}) {
         ++rehash_idx_;
         if (--empty_budget == 0) return;
+      }
+      // Moving a node reads its key to hash it, a cache miss per node; its destination bucket is
+      // not one (the old and new bucket arrays are both walked in order). So fetch the first node
+      // of a bucket kRehashAhead buckets on: by the time the migration reaches it (in this call,
+      // or kRehashAhead single steps later), its key is in cache.
+      if (rehash_idx_ + kRehashAhead < from_buckets) {
+        if (Node* ahead = L::Decode(from[rehash_idx_ + kRehashAhead])) __builtin_prefetch(ahead);
       }
       Link l = from[rehash_idx_];
       while (l != Link{}) {
