@@ -214,4 +214,17 @@ void Uring::ForEachCompletion(absl::FunctionRef<void(const io_uring_cqe&)> fn) {
   io_uring_cq_advance(ring_.get(), seen);
 }
 
+const char* Uring::PeekBuffer(const io_uring_cqe& cqe) const {
+  if (!(cqe.flags & IORING_CQE_F_BUFFER)) return nullptr;
+  return region_ + size_t{cqe.flags >> IORING_CQE_BUFFER_SHIFT} * kBufferSize;
+}
+
+unsigned Uring::Ready() const { return io_uring_cq_ready(ring_.get()); }
+
+void Uring::PeekCompletions(absl::FunctionRef<void(const io_uring_cqe&)> fn) {
+  unsigned head;
+  io_uring_cqe* cqe;
+  io_uring_for_each_cqe(ring_.get(), head, cqe) fn(*cqe);
+}
+
 }  // namespace shoal

@@ -56,6 +56,12 @@ class Uring {
   bool Wait(int timeout_ms);
   // Calls fn for every completion there is (including any that fn's own requests produce).
   void ForEachCompletion(absl::FunctionRef<void(const io_uring_cqe&)> fn);
+  // Completions waiting to be seen.
+  unsigned Ready() const;
+  // Calls fn for every waiting completion and leaves them waiting (a look ahead).
+  void PeekCompletions(absl::FunctionRef<void(const io_uring_cqe&)> fn);
+  // The bytes a receive completion's buffer holds (cqe.res of them), without taking it.
+  const char* PeekBuffer(const io_uring_cqe& cqe) const;
 
   // Receive buffers. A receive completion names the buffer its bytes are in; the caller hands
   // it back once it has used the bytes. Buffers are reused most recently returned first, and

@@ -215,8 +215,28 @@ bool Worker::PollUring(int timeout) {
     return false;
   }
   now_ms_ = NowMs();
+  if (uring_->Ready() > 1) PrefetchReceivedKeys();
   uring_->ForEachCompletion([this](const io_uring_cqe& cqe) { OnCompletion(cqe); });
   return true;
+}
+
+void Worker::PrefetchReceivedKeys() {
+  // Several connections' requests arrived at once (without pipelining, one command each):
+  // start the cache misses of their keys' buckets before running any of them, as ProcessInput
+  // does within one connection's pipeline. Only a complete first frame at the start of a
+  // receive is looked at; a connection with a partial command held is skipped.
+  Store& store = server_->store();
+  uring_->PeekCompletions([&](const io_uring_cqe& cqe) {
+    if (Uring::OpOf(cqe.user_data) != Uring::kRecv || cqe.res <= 0) return;
+    const Connection* c = Uring::PtrOf<Connection>(cqe.user_data);
+    if (c->closing || !c->in.empty()) return;
+    const char* data = uring_->PeekBuffer(cqe);
+    std::string_view key;
+    if (data == nullptr || !resp::PeekFirstKey({data, static_cast<size_t>(cqe.res)}, &key)) {
+      return;
+    }
+    store.shard(store.ShardOf(key)).db(c->db.load(std::memory_order_relaxed)).PrefetchBucket(key);
+  });
 }
 
 void Worker::EndOfRound() {

@@ -105,6 +105,7 @@ class Worker {
   // One round of the epoll loop, and of the io_uring loop: wait for events, handle them.
   bool PollEpoll(int timeout_ms);
   bool PollUring(int timeout_ms);
+  void PrefetchReceivedKeys();
   int NextTimeout() const;
   void EndOfRound();
   void Accept(int listen_fd, bool is_unix);

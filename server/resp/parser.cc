@@ -413,4 +413,35 @@ ParseResult RequestParser::Finish(std::string_view buf, size_t consumed) {
   return ParseResult::kCommand;
 }
 
+namespace {
+// Reads "<digits>\r\n" at data[*pos] after the type byte `type`; advances *pos past it.
+bool PeekLength(std::string_view data, size_t* pos, char type, size_t* out) {
+  size_t p = *pos;
+  if (p >= data.size() || data[p] != type) return false;
+  ++p;
+  size_t n = 0;
+  const size_t start = p;
+  while (p < data.size() && data[p] >= '0' && data[p] <= '9' && p - start < 10) {
+    n = n * 10 + static_cast<size_t>(data[p] - '0');
+    ++p;
+  }
+  if (p == start || p + 1 >= data.size() || data[p] != '\r' || data[p + 1] != '\n') return false;
+  *pos = p + 2;
+  *out = n;
+  return true;
+}
+}  // namespace
+
+bool PeekFirstKey(std::string_view data, std::string_view* key) {
+  size_t pos = 0, argc = 0, len = 0;
+  if (!PeekLength(data, &pos, '*', &argc) || argc < 2) return false;
+  if (!PeekLength(data, &pos, '$', &len) || len > data.size() - pos) return false;
+  pos += len + 2;  // the command name and its CRLF
+  if (pos > data.size() || !PeekLength(data, &pos, '$', &len) || len > data.size() - pos) {
+    return false;
+  }
+  *key = data.substr(pos, len);
+  return true;
+}
+
 }  // namespace shoal::resp

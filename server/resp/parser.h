@@ -95,6 +95,11 @@ class RequestParser {
   std::string error_;
 };
 
+// The second argument of the multibulk command data starts with (the key, for most commands),
+// read without a parser and without copying: for a look ahead that only prefetches, so anything
+// unexpected (an inline command, a partial frame, fewer than two arguments) is just false.
+bool PeekFirstKey(std::string_view data, std::string_view* key);
+
 }  // namespace shoal::resp
 
 #endif  // SHOAL_SERVER_RESP_PARSER_H_

@@ -507,3 +507,25 @@ TEST(RespParserTest, FuzzChunkingIndependence) {
 
 }  // namespace
 }  // namespace shoal::resp
+
+TEST(RespPeekFirstKeyTest, FindsTheSecondArgumentOrGivesUp) {
+  std::string_view key;
+  ASSERT_TRUE(shoal::resp::PeekFirstKey("*2\r\n$3\r\nGET\r\n$5\r\nhello\r\n", &key));
+  EXPECT_EQ(key, "hello");
+  ASSERT_TRUE(shoal::resp::PeekFirstKey("*3\r\n$3\r\nSET\r\n$0\r\n\r\n$1\r\nv\r\n", &key));
+  EXPECT_EQ(key, "");
+  // The key may be cut short by the end of what was read: it is not returned then.
+  EXPECT_FALSE(shoal::resp::PeekFirstKey("*2\r\n$3\r\nGET\r\n$5\r\nhel", &key));
+  EXPECT_FALSE(shoal::resp::PeekFirstKey("*1\r\n$4\r\nPING\r\n", &key));
+  EXPECT_FALSE(shoal::resp::PeekFirstKey("GET hello\r\n", &key));
+  EXPECT_FALSE(shoal::resp::PeekFirstKey("*2\r\n$99999999999\r\nGET\r\n", &key));
+  EXPECT_FALSE(shoal::resp::PeekFirstKey("", &key));
+  // Every prefix of a frame is either false or the right key, never a read past the end.
+  const std::string frame = "*2\r\n$3\r\nGET\r\n$5\r\nhello\r\n";
+  for (size_t n = 0; n <= frame.size(); ++n) {
+    std::string cut = frame.substr(0, n);  // its own allocation: ASan sees a read past it
+    if (shoal::resp::PeekFirstKey(cut, &key)) {
+      EXPECT_EQ(key, "hello") << n;
+    }
+  }
+}
