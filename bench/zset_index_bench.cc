@@ -1,6 +1,7 @@
 // Microbenchmarks of ZSetIndex: insert, score lookup, rank, element at rank and score ranges.
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -80,8 +81,8 @@ void BM_ScoreRange10(benchmark::State& state) {
     ZSetIndex::Node* first = nullptr;
     const size_t a = z.CountScoreBelow(lo, false, &first);
     const size_t b = z.CountScoreBelow(lo + 1000, true);
-    double sum = 0;
-    for (size_t k = a; k < b && k < a + 10; ++k, first = first->next()) sum += first->score;
+    double sum = first != nullptr ? first->score : 0;
+    z.ForEach(a, std::min(b, a + 10), [&sum](const ZSetIndex::Node* n) { sum += n->score; });
     benchmark::DoNotOptimize(sum);
   }
 }
@@ -99,6 +100,61 @@ void BM_UpdateScore(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_UpdateScore)->Arg(1000)->Arg(1000000);
+
+// ZADD key <rand> element:<rand> as redis-benchmark -r 100000 sends it: 100k members (12-digit
+// names), each command a hash lookup and, unless the score happens to be the same, a score
+// update to a random place in the order.
+void BM_ZAddWorkload(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  std::vector<std::string> m;
+  m.reserve(n);
+  for (int64_t i = 0; i < n; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "element:%012lld", static_cast<long long>(i));
+    m.emplace_back(buf);
+  }
+  ZSetIndex z;
+  std::mt19937_64 rng(11);
+  for (const auto& s : m) z.Insert(static_cast<double>(rng() % n), s);
+  for (auto _ : state) {
+    const std::string& member = m[rng() % n];
+    const double score = static_cast<double>(rng() % n);
+    ZSetIndex::Node* node = z.Find(member);
+    if (node->score != score) z.UpdateScore(node, score);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ZAddWorkload)->Arg(100000)->Arg(1000000);
+
+// ZPOPMIN + ZADD of a new member: erase at the front, insert at a random place.
+void BM_PopMinInsert(benchmark::State& state) {
+  const auto m = Members(state.range(0));
+  ZSetIndex z;
+  Fill(z, m);
+  std::mt19937_64 rng(13);
+  std::string popped;
+  for (auto _ : state) {
+    z.EraseRange(0, 1, [&popped](const ZSetIndex::Node* x) { popped.assign(x->member()); });
+    z.Insert(static_cast<double>(rng() % 1000000), popped);
+  }
+}
+BENCHMARK(BM_PopMinInsert)->Arg(100000);
+
+// ZREVRANGE key 0 99 on a large set.
+void BM_ReverseRange100(benchmark::State& state) {
+  const auto m = Members(state.range(0));
+  ZSetIndex z;
+  Fill(z, m);
+  std::mt19937_64 rng(17);
+  for (auto _ : state) {
+    const size_t end = rng() % z.size() + 1;
+    double sum = 0;
+    z.ForEachReverse(end > 100 ? end - 100 : 0, end,
+                     [&sum](const ZSetIndex::Node* x) { sum += x->score; });
+    benchmark::DoNotOptimize(sum);
+  }
+}
+BENCHMARK(BM_ReverseRange100)->Arg(1000000);
 
 }  // namespace
 }  // namespace shoal

@@ -2,7 +2,10 @@
 // check.
 #include "datastructs/zset_index.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <set>
@@ -248,6 +251,313 @@ TEST(ZSetIndexTest, RandomizedAgainstModel) {
   ASSERT_TRUE(z.Validate());
   std::vector<std::pair<double, std::string>> want(model.begin(), model.end());
   EXPECT_EQ(Contents(z), want);
+}
+
+// A long randomized run against std::set that grows the index to tens of thousands of members and
+// shrinks it back, several times, so leaves and inner nodes split, merge and share entries at
+// every level (including the root appearing and going). Mutations come in bursts of 1-64, each
+// followed by Validate() while the set is small (when large, every 32nd burst and after one
+// EraseRange in 16, to keep the run short); every 8th burst is followed by queries checked against
+// a sorted snapshot of the model.
+TEST(ZSetIndexTest, RandomizedModelWithSplitsAndMerges) {
+  std::mt19937_64 rng(20240611);
+  ZSetIndex z;
+  Model model;
+  std::unordered_map<std::string, std::pair<double, ZSetIndex::Node*>> members;
+  constexpr size_t kPool = 100000;
+  std::vector<std::string> pool;
+  pool.reserve(kPool);
+  for (size_t i = 0; i < kPool; ++i) {
+    switch (i % 5) {
+      case 0:
+        pool.push_back(std::string("m:").append(std::to_string(i)));
+        break;
+      case 1:  // long shared prefix: ties decided late in the bytes
+        pool.push_back(std::string(40, 'p').append(std::to_string(i)));
+        break;
+      case 2: {  // binary, with NULs and high bytes
+        std::string b(8, '\0');
+        uint64_t v = i * 0x9e3779b97f4a7c15ULL;
+        std::memcpy(b.data(), &v, sizeof(v));
+        pool.push_back(b);
+        break;
+      }
+      default:
+        pool.push_back(std::to_string(i));
+    }
+  }
+  pool[7] = "";  // the empty member sorts first among equal scores
+  const double kDoubles[] = {-kInf, kInf, 0.0, -0.0, 1.0, -1.0, 0.5, 1e300, -1e300, 5e-324};
+  auto random_score = [&]() -> double {
+    const uint64_t r = rng() % 16;
+    if (r < 4) return kDoubles[rng() % std::size(kDoubles)];
+    if (r < 8) return static_cast<double>(rng() % 7);  // heavy ties
+    if (r < 12) return static_cast<double>(static_cast<int64_t>(rng() % 200001) - 100000) / 4;
+    return std::ldexp(static_cast<double>(rng() % 1000000), static_cast<int>(rng() % 60) - 30);
+  };
+  auto forget = [&](const std::string& m) {
+    auto it = members.find(m);
+    ASSERT_NE(it, members.end());
+    ASSERT_EQ(model.erase({it->second.first, m}), 1u);
+    members.erase(it);
+  };
+
+  std::vector<const std::pair<double, std::string>*> snap;
+  size_t target = 50000;  // the size the mutations steer towards; flips between big and small
+  size_t ops = 0, rounds = 0, max_size = 0, shrinks = 0;
+  while (ops < 300000) {
+    ++rounds;
+    if (model.size() >= target && target > 100) {
+      target = rng() % 50;
+      ++shrinks;
+    } else if (model.size() <= target && target < 100) {
+      target = 20000 + rng() % 25001;
+    }
+    const bool growing = model.size() < target;
+    const int burst = 1 + static_cast<int>(rng() % 64);
+    for (int b = 0; b < burst; ++b, ++ops) {
+      const uint64_t op = rng() % 100;
+      const std::string& m = pool[rng() % kPool];
+      auto it = members.find(m);
+      ZSetIndex::Node* n = z.Find(m);
+      ASSERT_EQ(n != nullptr, it != members.end());
+      if (n != nullptr) {
+        ASSERT_EQ(n, it->second.second);  // node addresses are stable
+      }
+      if (op < (growing ? 90u : 15u)) {
+        // ZADD: insert, or update (to a random score, the same score, or a small step).
+        double s = random_score();
+        if (n != nullptr) {
+          const uint64_t kind = rng() % 4;
+          if (kind == 0) s = n->score;
+          if (kind == 1 && std::isfinite(n->score)) s = n->score + 0.001;
+          model.erase({it->second.first, m});
+          z.UpdateScore(n, s);
+          ASSERT_EQ(n->score, s);
+          it->second.first = s;
+        } else {
+          n = z.Insert(s, m);
+          members.emplace(m, std::make_pair(s, n));
+        }
+        model.emplace(s, m);
+      } else if (op < (growing ? 98u : 60u)) {
+        // ZREM, of this member or (to shrink fast) of a random existing one.
+        ZSetIndex::Node* victim = n;
+        if (victim == nullptr && !model.empty()) victim = z.Random(rng());
+        if (victim != nullptr) {
+          const std::string vm(victim->member());
+          forget(vm);
+          z.Erase(victim);
+        }
+      } else if (!model.empty()) {
+        // ZPOPMIN / ZPOPMAX / ZREMRANGEBYRANK (short, or up to a tenth of the set).
+        const size_t size = model.size();
+        size_t a, e;
+        const uint64_t kind = rng() % 4;
+        if (kind == 0) {
+          a = 0, e = 1 + rng() % 3;
+        } else if (kind == 1) {
+          a = size - 1, e = size + rng() % 3;
+        } else {
+          a = rng() % size;
+          e = a + (kind == 2 || growing ? rng() % 20 : rng() % (size / 10 + 2));
+        }
+        // The exact expected run where the model can reach it cheaply (near either end);
+        // elsewhere its length, order and membership (and the periodic full comparison).
+        const size_t stop = std::min(e, size);
+        std::vector<std::pair<double, std::string>> want;
+        if (a < 3000) {
+          auto from = std::next(model.begin(), static_cast<long>(a));
+          want.assign(from, std::next(from, static_cast<long>(stop - a)));
+        } else if (size - a < 3000) {
+          want.assign(std::prev(model.end(), static_cast<long>(size - a)),
+                      std::prev(model.end(), static_cast<long>(size - stop)));
+        }
+        std::vector<std::pair<double, std::string>> got;
+        const size_t erased = z.EraseRange(a, e, [&](const ZSetIndex::Node* x) {
+          got.emplace_back(x->score, std::string(x->member()));
+        });
+        ASSERT_EQ(erased, stop - a);
+        ASSERT_EQ(got.size(), stop - a);
+        if (a < 3000 || size - a < 3000) {
+          ASSERT_EQ(got, want);
+        }
+        ASSERT_TRUE(std::is_sorted(got.begin(), got.end()));
+        for (auto& [sc, mm] : got) forget(mm);
+        if (model.size() < 4000 || rng() % 16 == 0) {
+          ASSERT_TRUE(z.Validate()) << "after EraseRange(" << a << ", " << e << ") at op " << ops;
+        }
+      }
+      ASSERT_EQ(z.size(), model.size());
+    }
+    max_size = std::max(max_size, model.size());
+    if (model.size() < 4000 || rounds % 32 == 0) {
+      ASSERT_TRUE(z.Validate()) << "at op " << ops;
+    }
+
+    if (rounds % 128 == 0) {
+      const std::vector<std::pair<double, std::string>> all(model.begin(), model.end());
+      ASSERT_EQ(Contents(z), all);
+    }
+    // Queries against a snapshot of the model, every few rounds.
+    if (rounds % 8 != 0) continue;
+    snap.clear();
+    for (const auto& e : model) snap.push_back(&e);
+    const size_t size = snap.size();
+    if (size == 0) {
+      ASSERT_EQ(z.First(), nullptr);
+      ASSERT_EQ(z.Last(), nullptr);
+      ASSERT_EQ(z.AtRank(0), nullptr);
+      continue;
+    }
+    ASSERT_EQ(z.First()->member(), snap.front()->second);
+    ASSERT_EQ(z.Last()->member(), snap.back()->second);
+    ASSERT_EQ(z.AtRank(size), nullptr);
+    for (int q = 0; q < 96; ++q, ++ops) {
+      const size_t r = rng() % size;
+      const auto& [rs, rm] = *snap[r];
+      switch (rng() % 6) {
+        case 0: {  // ZRANK
+          ASSERT_EQ(z.Rank(z.Find(rm)), r);
+          break;
+        }
+        case 1: {  // element at rank
+          ZSetIndex::Node* x = z.AtRank(r);
+          ASSERT_NE(x, nullptr);
+          ASSERT_EQ(x->member(), rm);
+          ASSERT_EQ(std::memcmp(&x->score, &rs, sizeof(double)), 0);
+          break;
+        }
+        case 2: {  // ZCOUNT bounds, both inclusive and exclusive, with the first element after
+          const double bound = rng() % 2 ? rs : random_score();
+          for (bool inclusive : {false, true}) {
+            const size_t want = static_cast<size_t>(
+                std::partition_point(snap.begin(), snap.end(),
+                                     [&](const auto* e) {
+                                       return inclusive ? e->first <= bound : e->first < bound;
+                                     }) -
+                snap.begin());
+            ZSetIndex::Node* after = reinterpret_cast<ZSetIndex::Node*>(&after);
+            ASSERT_EQ(z.CountScoreBelow(bound, inclusive, &after), want);
+            if (want == size) {
+              ASSERT_EQ(after, nullptr);
+            } else {
+              ASSERT_NE(after, nullptr);
+              ASSERT_EQ(after->member(), snap[want]->second);
+            }
+          }
+          break;
+        }
+        case 3: {  // CountWhile with a (score, member) pivot that may or may not be present
+          const std::pair<double, std::string> pivot =
+              rng() % 2 ? *snap[r] : std::make_pair(rs, pool[rng() % kPool]);
+          const size_t want = static_cast<size_t>(
+              std::lower_bound(snap.begin(), snap.end(), pivot,
+                               [](const auto* e, const auto& p) { return *e < p; }) -
+              snap.begin());
+          ZSetIndex::Node* after = nullptr;
+          const size_t got = z.CountWhile(
+              [&](const ZSetIndex::Node* x) {
+                return x->score < pivot.first ||
+                       (x->score == pivot.first && x->member() < pivot.second);
+              },
+              &after);
+          ASSERT_EQ(got, want);
+          ASSERT_EQ(after == nullptr, want == size);
+          break;
+        }
+        case 4:    // ZRANGE
+        case 5: {  // ZREVRANGE, across leaf boundaries, sometimes past the end
+          const size_t a = r;
+          const size_t e = a + rng() % (rng() % 8 == 0 ? 3000 : 150);
+          std::vector<std::string> want;
+          for (size_t k = a; k < std::min(e, size); ++k) want.push_back(snap[k]->second);
+          std::vector<std::string> got;
+          auto collect = [&](const ZSetIndex::Node* x) { got.emplace_back(x->member()); };
+          const bool reverse = rng() % 2;
+          if (reverse) {
+            z.ForEachReverse(a, e, collect);
+            std::reverse(got.begin(), got.end());
+          } else {
+            z.ForEach(a, e, collect);
+          }
+          ASSERT_EQ(got, want) << (reverse ? "reverse " : "") << a << ".." << e;
+          break;
+        }
+      }
+    }
+  }
+  ASSERT_TRUE(z.Validate());
+  EXPECT_GE(max_size, 20000u);
+  EXPECT_GE(shrinks, 2u);
+  std::printf("rounds %zu, largest size %zu, shrinks to near empty %zu\n", rounds, max_size,
+              shrinks);
+  std::vector<std::pair<double, std::string>> want(model.begin(), model.end());
+  EXPECT_EQ(Contents(z), want);
+  z.Clear();
+  EXPECT_TRUE(z.Validate());
+  EXPECT_EQ(z.MemoryUsage(), sizeof(ZSetIndex));
+}
+
+// ZRANGEBYLEX bounds: all scores equal, members compared as unsigned bytes.
+TEST(ZSetIndexTest, RandomizedLexCounts) {
+  std::mt19937_64 rng(99);
+  ZSetIndex z;
+  std::set<std::string> model;
+  auto random_member = [&]() {
+    std::string m(rng() % 4, '\0');
+    for (char& c : m) c = static_cast<char>("ab\0\xff"[rng() % 4]);
+    return m.append(std::to_string(rng() % 3000));
+  };
+  for (int step = 0; step < 20000; ++step) {
+    const std::string m = random_member();
+    if (ZSetIndex::Node* n = z.Find(m)) {
+      z.Erase(n);
+      model.erase(m);
+    } else {
+      z.Insert(7, m);
+      model.insert(m);
+    }
+    if (step % 64 == 0) {
+      ASSERT_TRUE(z.Validate());
+      const std::string bound = random_member();
+      const size_t lt = std::distance(model.begin(), model.lower_bound(bound));
+      const size_t le = std::distance(model.begin(), model.upper_bound(bound));
+      ASSERT_EQ(z.CountMemberBelow(bound, false), lt);
+      ASSERT_EQ(z.CountMemberBelow(bound, true), le);
+    }
+  }
+}
+
+// Sequential patterns a random test rarely produces: ascending and descending inserts (always at
+// one end of the tree), then erasing from the front, the back and the middle.
+TEST(ZSetIndexTest, SequentialInsertAndEraseKeepInvariants) {
+  for (int pattern = 0; pattern < 3; ++pattern) {
+    ZSetIndex z;
+    constexpr int kN = 30000;
+    for (int i = 0; i < kN; ++i) {
+      const int k = pattern == 1 ? kN - i : i;
+      z.Insert(pattern == 2 ? 0 : k, std::string("m").append(std::to_string(k)));
+    }
+    ASSERT_TRUE(z.Validate());
+    ASSERT_EQ(z.size(), static_cast<size_t>(kN));
+    while (z.size() > 0) {
+      const size_t size = z.size();
+      if (size % 3 == 0) {
+        z.Erase(z.First());
+      } else if (size % 3 == 1) {
+        z.Erase(z.Last());
+      } else {
+        z.Erase(z.AtRank(size / 2));
+      }
+      if (size % 997 == 0 || size < 200) {
+        ASSERT_TRUE(z.Validate()) << size;
+      }
+    }
+    EXPECT_TRUE(z.Validate());
+    // Nothing left but the hash table's smallest bucket array.
+    EXPECT_LE(z.MemoryUsage(), sizeof(ZSetIndex) + 4 * sizeof(void*));
+  }
 }
 
 TEST(ZSetIndexTest, ClearAndReuse) {
