@@ -178,15 +178,10 @@ void Uring::NeedMoreBuffers() { lend_target_ = std::min(kMaxBuffers, lend_target
 
 void Uring::ReleaseIdleBuffers() {
   lend_target_ = kStartLent;
-  // Runs of consecutive free buffers, one madvise each.
-  std::vector<uint16_t> ids(free_);
-  std::sort(ids.begin(), ids.end());
-  for (size_t i = 0; i < ids.size();) {
-    size_t j = i + 1;
-    while (j < ids.size() && ids[j] == ids[j - 1] + 1) ++j;
-    madvise(region_ + size_t{ids[i]} * kBufferSize, (j - i) * kBufferSize, MADV_DONTNEED);
-    i = j;
-  }
+  // Every page goes back, the lent ones too: the kernel writes a lent buffer before it hands it
+  // over, and a page given back is simply faulted in again then. (Between completions the worker
+  // holds no buffer, so nothing it reads is dropped.)
+  madvise(region_, size_t{kMaxBuffers} * kBufferSize, MADV_DONTNEED);
 }
 
 bool Uring::Wait(int timeout_ms) {

@@ -74,8 +74,8 @@ class Uring {
   void ReturnBuffer(unsigned id) { free_.push_back(static_cast<uint16_t>(id)); }
   // A receive ended for lack of buffers: lend more from now on.
   void NeedMoreBuffers();
-  // An idle worker: lend the starting number again, and give the pages of the buffers not lent
-  // back to the system.
+  // An idle worker: lend the starting number again, and give every page of the pool back to the
+  // system, lent or not.
   void ReleaseIdleBuffers();
 
   // One page: a small request touches one page of memory, and a pool that reuses the buffers it
