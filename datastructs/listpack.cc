@@ -6,6 +6,10 @@
 #include <cstring>
 #include <new>
 
+#ifdef SHOAL_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 namespace shoal {
 
 namespace {
@@ -223,10 +227,26 @@ void BasicListpack<B>::SetHeader(size_t bytes, size_t count) {
   WriteU32(buf_ + 4, static_cast<uint32_t>(count));
 }
 
+namespace {
+// What the allocator really hands out for a request of n bytes: jemalloc's size class (an
+// arithmetic lookup, no metadata read), or n itself without jemalloc.
+inline size_t AllocatedFor(size_t n) {
+#ifdef SHOAL_HAVE_JEMALLOC
+  return nallocx(n, 0);
+#else
+  return n;
+#endif
+}
+}  // namespace
+
 template <bool B>
 void BasicListpack<B>::Resize(size_t new_bytes) {
-  // Exact-size realloc: jemalloc grows in place within a size class, so this is cheap, and a
-  // full node wastes at most the size-class rounding.
+  // Sizes are exact: a full node wastes at most the size-class rounding. Every buffer was last
+  // (re)allocated with exactly bytes() bytes (callers set the header to new_bytes right after),
+  // so when the new size is in the same size class the block already fits and realloc, which
+  // would only look the block up to find that, is skipped: a push or pop inside one node is
+  // then no allocator call at all.
+  if (buf_ && AllocatedFor(bytes()) == AllocatedFor(new_bytes)) return;
   char* p = static_cast<char*>(std::realloc(buf_, new_bytes));
   if (!p) throw std::bad_alloc();
   if (!buf_) {
