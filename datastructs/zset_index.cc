@@ -335,13 +335,7 @@ void ZSetIndex::RebalanceLeaf(Path* p) {
       tail_ = left;
     }
     FreeLeaf(right);
-    parent->sizes[li] += parent->sizes[li + 1];
-    const uint32_t tail = parent->count - li - 2;
-    Shift(parent->scores, li + 2, li + 1, tail);
-    Shift(parent->firsts, li + 2, li + 1, tail);
-    Shift(parent->sizes, li + 2, li + 1, tail);
-    Shift(parent->children, li + 2, li + 1, tail);
-    --parent->count;
+    AbsorbNextChild(parent, li);
     if (left_was_empty) SetFirst(p, depth, li);
     AfterInnerShrink(p, depth);
     return;
@@ -368,6 +362,16 @@ void ZSetIndex::RebalanceLeaf(Path* p) {
   if (left_was_empty) SetFirst(p, depth, li);
 }
 
+void ZSetIndex::AbsorbNextChild(Inner* parent, uint32_t i) {
+  parent->sizes[i] += parent->sizes[i + 1];
+  const uint32_t tail = parent->count - i - 2;
+  Shift(parent->scores, i + 2, i + 1, tail);
+  Shift(parent->firsts, i + 2, i + 1, tail);
+  Shift(parent->sizes, i + 2, i + 1, tail);
+  Shift(parent->children, i + 2, i + 1, tail);
+  --parent->count;
+}
+
 void ZSetIndex::AfterInnerShrink(Path* p, int depth) {
   Inner* in = p->inner[depth];
   if (depth == 0) {
@@ -392,13 +396,7 @@ void ZSetIndex::AfterInnerShrink(Path* p, int depth) {
     Copy(left->children + left->count, right->children, right->count);
     left->count = total;
     FreeInner(right);
-    parent->sizes[li] += parent->sizes[li + 1];
-    const uint32_t tail = parent->count - li - 2;
-    Shift(parent->scores, li + 2, li + 1, tail);
-    Shift(parent->firsts, li + 2, li + 1, tail);
-    Shift(parent->sizes, li + 2, li + 1, tail);
-    Shift(parent->children, li + 2, li + 1, tail);
-    --parent->count;
+    AbsorbNextChild(parent, li);
     AfterInnerShrink(p, depth - 1);
     return;
   }

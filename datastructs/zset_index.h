@@ -383,6 +383,8 @@ class ZSetIndex {
   void RebalanceLeaf(Path* p);
   // The inner node at depth `depth` of the path lost a child.
   void AfterInnerShrink(Path* p, int depth);
+  // Child i + 1 of parent was merged into child i: drop its slot and add its count to i's.
+  static void AbsorbNextChild(Inner* parent, uint32_t i);
   // Inserts (child, size, first) into the inner node at `depth` of the path, right after the
   // child taken there, splitting upwards as needed (depth -1: a new root above the old one).
   void AddChild(Path* p, int depth, void* child, size_t size, double score, Node* first);
