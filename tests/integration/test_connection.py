@@ -308,9 +308,13 @@ def test_client_id_setname_getname(d):
 
 def test_client_ids_increase(pair):
     for label, srv in pair.servers:
-        cs = [Conn(srv.host, srv.port, label=label) for _ in range(5)]
+        # Each connection is answered before the next one opens: with several workers accepting,
+        # connections still in the kernel's backlog together may be accepted in either order.
+        cs, ids = [], []
         try:
-            ids = [c.callv("CLIENT", "ID") for c in cs]
+            for _ in range(5):
+                cs.append(Conn(srv.host, srv.port, label=label))
+                ids.append(cs[-1].callv("CLIENT", "ID"))
             assert ids == sorted(ids) and len(set(ids)) == 5, f"{label}: ids {ids}"
         finally:
             for c in cs:
