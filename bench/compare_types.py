@@ -6,10 +6,16 @@ Shoal/Redis ratios, printed as the Markdown tables docs/benchmarks.md uses.
 Throughput and server CPU: for each server and round, `redis-benchmark -t <test> -c 50 -P 16
 -r 100000 -n N --csv` once per test of lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,
 in that order on the same server (so the pops find what the pushes left), recording the server's
-user+sys CPU time across each run (from /proc) divided by the requests. On a 2-core machine the
+user+sys CPU time across each run (from /proc) divided by the requests, and the client's CPU
+time over its wall time (100% = one core: a single-threaded client at ~100% is the limit). On a 2-core machine the
 single-threaded client saturates near 1M requests/s, so ops/s ratios there are capped by the
 client; CPU per request is what shows the server's own cost. lrange_100 runs its own LPUSH fill
 first: its CPU figure subtracts that fill at the lpush test's per-request cost.
+
+With --client-threads N, redis-benchmark runs N threads (--threads N): where its one thread is
+the limit against both servers (at ~100% of a core while neither server is), a second thread
+makes the servers the limit; client and server then share the two cores, so a server's CPU per
+request decides its throughput.
 
 Memory: on fresh processes, the RSS growth for
   - 100,000 hashes of 10 fields (HSET user:<i> f0 <8 bytes> ... f9 <8 bytes>),
@@ -21,6 +27,7 @@ import argparse
 import csv
 import io
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -83,15 +90,21 @@ def run_memory(kind, shoal_bin, threads, name):
         srv.stop()
 
 
-def run_throughput(srv, requests):
+def run_throughput(srv, requests, client_threads=0):
     srv.cli("FLUSHALL")
     out = {}
     for test in TESTS.split(","):
         cpu0 = cpu_seconds(srv.proc.pid)
-        res = subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", test, "-n", str(requests),
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.monotonic()
+        threads = ["--threads", str(client_threads)] if client_threads else []
+        res = subprocess.run(["redis-benchmark", "-p", str(srv.port), *threads, "-t", test, "-n", str(requests),
                               "-r", "100000", "-c", "50", "-P", "16", "--csv"],
                              capture_output=True, text=True, timeout=1800)
         cpu = cpu_seconds(srv.proc.pid) - cpu0
+        wall = time.monotonic() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
         rows = list(csv.DictReader(io.StringIO(res.stdout)))
         if not rows:
             raise RuntimeError(f"redis-benchmark printed nothing: {res.stderr}")
@@ -99,7 +112,8 @@ def run_throughput(srv, requests):
         cpu_us = cpu * 1e6 / requests
         if test == "lrange_100" and "lpush" in out:
             cpu_us -= out["lpush"]["cpu_us"]  # its LPUSH fill ran the same number of requests
-        out[test] = {"ops": float(row["rps"]), "p99": float(row["p99_latency_ms"]), "cpu_us": cpu_us}
+        out[test] = {"ops": float(row["rps"]), "p99": float(row["p99_latency_ms"]), "cpu_us": cpu_us,
+                     "client_pct": 100 * client_cpu / wall}
     return out
 
 
@@ -110,6 +124,8 @@ def main():
     ap.add_argument("--requests", type=int, default=1_000_000)
     ap.add_argument("--threads", type=int, default=1, help="shoal --threads (default 1: the client "
                     "needs the other core of a 2-core machine)")
+    ap.add_argument("--client-threads", type=int, default=0, help="redis-benchmark --threads (0: its "
+                    "default, one thread, which saturates before either server on some 2-core machines)")
     ap.add_argument("--only", default="", help="comma list of: throughput,hashes,zset,list")
     args = ap.parse_args()
     shoal_bin = os.path.join(args.build, "server", "shoal-server")
@@ -123,7 +139,7 @@ def main():
             for kind in order:
                 srv = Server(kind, shoal_bin, args.threads)
                 try:
-                    r = run_throughput(srv, args.requests)
+                    r = run_throughput(srv, args.requests, args.client_threads)
                 finally:
                     srv.stop()
                 tput[kind].append(r)
@@ -138,16 +154,18 @@ def main():
                 print(f"round {rnd + 1} memory {name:6} {kind:5} {r['bytes'] / 1e6:.1f} MB", file=sys.stderr)
 
     if tput["shoal"]:
-        print("| test (-P 16 -c 50 -r 100000) | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms "
-              "| Redis p99 ms | Shoal CPU µs/req | Redis CPU µs/req | CPU ratio |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        client = f" --threads {args.client_threads}" if args.client_threads else ""
+        print(f"| test (-P 16 -c 50 -r 100000{client}) | Shoal ops/s | Redis ops/s | ops ratio | Shoal p99 ms "
+              "| Redis p99 ms | Shoal CPU µs/req | Redis CPU µs/req | CPU ratio | client CPU % (vs Shoal / Redis) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         med = lambda kind, test, f: statistics.median(r[test][f] for r in tput[kind])
         for test in tput["shoal"][0]:
             so, ro = med("shoal", test, "ops"), med("redis", test, "ops")
             sp, rp = med("shoal", test, "p99"), med("redis", test, "p99")
             sc, rc = med("shoal", test, "cpu_us"), med("redis", test, "cpu_us")
+            scl, rcl = med("shoal", test, "client_pct"), med("redis", test, "client_pct")
             print(f"| {test} | {so:.0f} | {ro:.0f} | {so / ro:.2f} | {sp:.3f} | {rp:.3f} "
-                  f"| {sc:.2f} | {rc:.2f} | {sc / rc:.2f} |")
+                  f"| {sc:.2f} | {rc:.2f} | {sc / rc:.2f} | {scl:.0f} / {rcl:.0f} |")
     if mem:
         print("\n| memory (RSS growth) | Shoal MB | Redis MB | ratio |")
         print("|---|---:|---:|---:|")

@@ -117,6 +117,18 @@ class BasicListpack {
 
   // The raw buffer (for snapshots and memory accounting); nullptr when empty.
   const char* data() const { return buf_; }
+  // Hands the buffer to the caller (who frees it with free()); the listpack is left empty.
+  char* ReleaseBuffer() {
+    char* b = buf_;
+    buf_ = nullptr;
+    return b;
+  }
+  // Takes over a buffer malloc'd with exactly the bytes its header states, holding a valid
+  // listpack of at least one entry (one ReleaseBuffer gave out, or a byte copy of it).
+  void AdoptBuffer(char* buf) {
+    Clear();
+    buf_ = buf;
+  }
 
   // True (and *v set) when s is a canonical decimal int64, i.e. how the listpack stores it.
   static bool ParseCanonicalInt(std::string_view s, int64_t* v);

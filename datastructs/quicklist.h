@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "datastructs/listpack.h"
@@ -16,14 +17,39 @@ namespace shoal {
 // element bigger than the limit gets a node of its own. Nodes are split when an insert lands in
 // a full node and merged by Compact() after deletions in the middle.
 //
+// Compression (Redis' list-compress-depth): with depth d > 0, the d nodes at each end stay as
+// they are and the nodes between them are kept LZ-compressed (datastructs/lz.h), so pushes and
+// pops at the ends never touch compressed data. A compressed node is decompressed when an
+// operation needs its entries, and compressed again by Settle(), which the end operations and
+// Compact() run themselves and readers call when done (LRANGE in the middle, say). A node that
+// would not shrink by at least an eighth, or is tiny, stays uncompressed.
+//
 // Iterators (node + position) are invalidated by any mutation except through the Iter returned
-// by Erase.
+// by Erase, and by Settle(). The decompression state is mutable: reads through a const Quicklist
+// change it, so a Quicklist needs exclusive access even to read (the store's shard locks).
 class Quicklist {
  public:
   struct Node {
     Node* prev = nullptr;
     Node* next = nullptr;
-    Listpack lp;
+    Listpack lp;  // the entries; empty while the node is compressed
+    // While compressed: the listpack's 8-byte header (its bytes and entry count) as is, a u32
+    // compressed length, then the rest of the listpack compressed. nullptr otherwise.
+    // While the node is read, the decompressed entries are in lp and z stays; a change frees z.
+    char* z = nullptr;
+    int32_t queued = -1;          // index in raw_ while waiting for Settle(), else -1
+    bool in_window = false;       // scratch mark used by Settle()
+    bool incompressible = false;  // compression was tried since the last change and did not pay
+
+    Node() = default;
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    ~Node();
+    // Only the compressed form is held (a node being read holds both, until Settle()).
+    bool compressed() const { return z != nullptr && lp.empty(); }
+    // Entries and listpack bytes whether compressed or not.
+    size_t count() const;
+    size_t bytes() const;
   };
   struct Iter {
     Node* node = nullptr;
@@ -44,11 +70,19 @@ class Quicklist {
   // Applies from the next insertion on; out-of-range values are clamped as Redis does.
   void set_fill(int64_t fill);
   int fill() const { return fill_; }
+  // Nodes kept uncompressed at each end (0: no compression). Applies as nodes are next touched.
+  void set_compress_depth(int64_t depth);
+  int compress_depth() const { return depth_; }
+  // Compresses the nodes decompressed or changed since the last call that lie outside the ends
+  // kept raw. Invalidates iterators. Cheap when there is nothing to do.
+  void Settle() const;
+  size_t compressed_nodes() const;  // for tests and MEMORY stats: walks the list
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   size_t node_count() const { return nodes_; }
-  // Bytes held: listpack buffers plus node structs (allocator rounding not included).
+  // Bytes held: listpack buffers (compressed sizes for compressed nodes) plus node structs
+  // (allocator rounding not included).
   size_t MemoryUsage() const;
   void Clear();
 
@@ -61,8 +95,8 @@ class Quicklist {
   // The element at index (negative: from the end), walking from the nearer end; invalid when
   // out of range.
   Iter At(int64_t index) const;
-  Iter Begin() const { return head_ ? Iter{head_, head_->lp.First()} : Iter{}; }
-  Iter RBegin() const { return tail_ ? Iter{tail_, tail_->lp.Last()} : Iter{}; }
+  Iter Begin() const;
+  Iter RBegin() const;
   Iter Next(Iter it) const;
   Iter Prev(Iter it) const;
   Value Get(Iter it) const { return it.node->lp.Get(it.pos); }
@@ -83,15 +117,37 @@ class Quicklist {
 
  private:
   static constexpr size_t kCountSafetyBytes = 8192;
+  // Nodes outside these sizes are not compressed: too small to gain, or an oversized element
+  // that would cost a large decompression on every touch.
+  static constexpr size_t kMinCompressBytes = 48;
+  static constexpr size_t kMaxCompressBytes = size_t{1} << 17;
   bool Fits(const Node* n, size_t add_bytes, size_t add_count) const;
   Node* NewNodeAfter(Node* at);  // at == nullptr: new head
   void Unlink(Node* n);
+  bool MergeNext(Node* a);
+  // Makes n's entries available (decompressing it if needed); a decompressed node is queued for
+  // Settle(). Every Iter handed out points into a touched node.
+  void Touch(Node* n) const {
+    if (n->z) Decompress(n);
+  }
+  void Decompress(Node* n) const;
+  void TryCompress(Node* n) const;
+  // Queues a node for Settle(): decompressed, new, or moved away from an end.
+  void Enqueue(Node* n) const;
+  // Before changing a touched node: drops its compressed copy and queues it.
+  void Dirty(Node* n) const;
+  void Leave(Node* n) const;
+  // After a new end node: the node that moved from the edge of the kept-raw window into the
+  // compressed middle.
+  void QueueAtDepth(bool from_head);
 
   Node* head_ = nullptr;
   Node* tail_ = nullptr;
   size_t count_ = 0;
   size_t nodes_ = 0;
   int fill_ = -2;
+  int depth_ = 0;
+  mutable std::vector<Node*> raw_;  // nodes waiting for Settle()
 };
 
 }  // namespace shoal

@@ -112,7 +112,8 @@ struct ConfigValues {
   int notify_keyspace_events = 0;
   bool appendonly = false;
   // Collection encoding thresholds, in EncodingLimitField order (published to Limits()).
-  int64_t encoding[9] = {512, 64, 512, 128, 64, 128, 64, -2, 0};
+  // list-compress-depth is 1, not Redis' 0: list nodes away from the two ends are compressed.
+  int64_t encoding[9] = {512, 64, 512, 128, 64, 128, 64, -2, 1};
 };
 
 namespace {
@@ -544,7 +545,8 @@ const Param kParams[] = {
      "List node size: entries if positive, -1..-5 for 4..64 KiB (default -2)", ParseEncoding<7>,
      FormatEncoding<7>},
     {"list-compress-depth", true, false, "N",
-     "Accepted for compatibility; list nodes are not compressed (default 0)", ParseEncoding<8>,
+     "List nodes kept uncompressed at each end; those between are compressed, 0 = none "
+     "(default 1; Redis' default is 0)", ParseEncoding<8>,
      FormatEncoding<8>},
     {"notify-keyspace-events", true, false, "CLASSES",
      "Keyspace notification classes, Redis' letters: K E g $ l s h z x e t m d n A (default "

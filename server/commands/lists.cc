@@ -133,6 +133,7 @@ void LRangeCmd(CommandContext& ctx) {
   ctx.rb.ArrayHeader(static_cast<size_t>(n));
   auto it = ql.At(start);
   for (int64_t i = 0; i < n; ++i, it = ql.Next(it)) ReplyValue(ctx, ql.Get(it));
+  ql.Settle();
 }
 
 void LIndexCmd(CommandContext& ctx) {
@@ -144,6 +145,7 @@ void LIndexCmd(CommandContext& ctx) {
   auto it = l->list().At(index);
   if (!it.valid()) return ctx.rb.Null();
   ReplyValue(ctx, l->list().Get(it));
+  l->list().Settle();
 }
 
 void LSetCmd(CommandContext& ctx) {
@@ -156,6 +158,7 @@ void LSetCmd(CommandContext& ctx) {
   auto it = ql.At(index);
   if (!it.valid()) return ctx.Error("ERR index out of range");
   ql.Replace(it, ctx.args[3]);
+  ql.Settle();
   NotifyKeyspaceEvent(ctx, kNotifyList, "lset", ctx.args[1]);
   ctx.rb.Ok();
 }
@@ -201,9 +204,10 @@ void LRemCmd(CommandContext& ctx) {
       it = forward ? ql.Next(it) : ql.Prev(it);
     }
   }
+  ql.Settle();  // the walk read nodes even when nothing matched (Compact() settles too)
   if (removed) {
     ql.Compact();
-    NotifyRemoved(ctx, ctx.Db(key), key, "lrem");
+    NotifyRemoved(ctx, ctx.Db(key), key, "lrem");  // may delete the emptied list
   }
   ctx.rb.Integer(static_cast<int64_t>(removed));
 }
@@ -225,10 +229,12 @@ void LInsertCmd(CommandContext& ctx) {
   for (auto it = ql.Begin(); it.valid(); it = ql.Next(it)) {
     if (ql.Equals(it, ctx.args[3])) {
       ql.Insert(it, ctx.args[4], after);
+      ql.Settle();
       NotifyKeyspaceEvent(ctx, kNotifyList, "linsert", ctx.args[1]);
       return ctx.rb.Integer(static_cast<int64_t>(ql.size()));
     }
   }
+  ql.Settle();
   ctx.rb.Integer(-1);
 }
 
@@ -260,6 +266,10 @@ void LPosCmd(CommandContext& ctx) {
   if (!FindList(ctx, a[1], &l)) return;
   if (!l) return has_count ? ctx.rb.EmptyArray() : ctx.rb.Null();
   const Quicklist& ql = l->list();
+  struct SettleOnReturn {
+    const Quicklist& q;
+    ~SettleOnReturn() { q.Settle(); }
+  } settle{ql};
   bool forward = rank > 0;
   // Redis 7.0 negates a negative rank in a long: INT64_MIN stays negative, so every match
   // qualifies and COUNT never stops the scan. Reproduced, as clients see it.

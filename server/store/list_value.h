@@ -9,12 +9,14 @@
 
 namespace shoal {
 
-// Every list is a quicklist (OBJECT ENCODING "quicklist", as in Redis 7.0). The node limit is
-// read from list-max-listpack-size before each mutation, so CONFIG SET applies to existing lists
-// from their next write on.
+// Every list is a quicklist (OBJECT ENCODING "quicklist", as in Redis 7.0). The node limit and
+// the compression depth are read from list-max-listpack-size and list-compress-depth before each
+// mutation, so CONFIG SET applies to existing lists from their next write on. Commands that walk
+// a list without changing it call list().Settle() when done (nodes they decompressed to read are
+// dropped again).
 class ListValue : public CollectionValue {
  public:
-  ListValue() : ql_(Fill()) {}
+  ListValue() : ql_(Fill()) { ql_.set_compress_depth(Depth()); }
 
   size_t ObjectSize() const override { return sizeof(*this); }
   ObjType type() const override { return ObjType::kList; }
@@ -28,6 +30,7 @@ class ListValue : public CollectionValue {
   // The quicklist for writing, with the current node limit applied.
   Quicklist& mut() {
     ql_.set_fill(Fill());
+    ql_.set_compress_depth(Depth());
     return ql_;
   }
 
@@ -35,6 +38,7 @@ class ListValue : public CollectionValue {
 
  private:
   static int64_t Fill() { return EncodingLimits::Get(Limits().list_max_listpack_size); }
+  static int64_t Depth() { return EncodingLimits::Get(Limits().list_compress_depth); }
   Quicklist ql_;
 };
 

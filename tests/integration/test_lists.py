@@ -16,15 +16,23 @@ def fill(d, key, items):
 
 
 class SmallNodes:
-    """list-max-listpack-size set on both servers for the test, restored afterwards."""
-    def __init__(self, d, size):
-        self.d, self.size = d, size
+    """list-max-listpack-size (and, when given, list-compress-depth) set on both servers for the
+    test, restored afterwards. Shoal's default depth is 1, Redis' 0: each side gets its own back."""
+    def __init__(self, d, size, depth=None):
+        self.d, self.size, self.depth = d, size, depth
 
     def __enter__(self):
         self.d.cmd("CONFIG", "SET", "list-max-listpack-size", str(self.size))
+        if self.depth is not None:
+            self.saved = self.d.both("CONFIG", "GET", "list-compress-depth")
+            self.d.cmd("CONFIG", "SET", "list-compress-depth", str(self.depth))
 
     def __exit__(self, *exc):
         self.d.cmd("CONFIG", "SET", "list-max-listpack-size", "-2")
+        if self.depth is not None:
+            for conn, reply in zip(self.d.sides, self.saved):
+                depth = reply[1] if isinstance(reply, list) else list(reply.values())[0]
+                conn.callv("CONFIG", "SET", "list-compress-depth", depth)
 
 
 def test_push_pop_basic(d):
@@ -260,10 +268,11 @@ def test_binary_and_integer_elements(d):
     d.cmd("LPOP", "l", "20")
 
 
+@pytest.mark.parametrize("depth", [0, 1, 3])
 @pytest.mark.parametrize("node", [1, 3, 128, -1, -5])
-def test_large_list_small_nodes(d2, node):
+def test_large_list_small_nodes(d2, node, depth):
     d = d2
-    with SmallNodes(d, node):
+    with SmallNodes(d, node, depth):
         items = [f"item:{i}" if i % 3 else str(i) for i in range(10000)]
         fill(d, "big", items)
         d.cmd("LLEN", "big")
@@ -325,7 +334,7 @@ def test_randomized(d2):
     vals = ["a", "b", "c", "1", "01", "-1", "", "long" * 20]
     ints = ["0", "1", "-1", "2", "-2", "3", "5", "-7", "100", "x"]
     deadline = time.monotonic() + 20
-    with SmallNodes(d, 4):
+    with SmallNodes(d, 16, depth=1):
         for step in range(3000):
             if time.monotonic() > deadline:
                 break
@@ -350,6 +359,44 @@ def test_randomized(d2):
             d.cmd("TYPE", k)
             if d.cmd("TYPE", k) == "list":
                 d.cmd("LRANGE", k, "0", "-1")
+
+
+def test_compression_is_on_by_default_and_shrinks_lists(shoal):
+    """Shoal compresses the inner nodes of a list (list-compress-depth 1 by default, unlike Redis'
+    0): a long list takes well under half the memory, reads and writes in the middle see the same
+    elements, and depth 0 turns it off."""
+    c = shoal.client()
+    try:
+        c.flushall()
+        assert c.config_get("list-compress-depth") == {"list-compress-depth": "1"}
+        items = [f"elem:{i}" for i in range(100000)]
+        usage = {}
+        for depth in ("0", "1"):
+            c.config_set("list-compress-depth", depth)
+            key = "l" + depth
+            for i in range(0, len(items), 1000):
+                c.rpush(key, *items[i:i + 1000])
+            usage[depth] = c.memory_usage(key, samples=0)
+        assert usage["1"] < 0.5 * usage["0"], usage
+        assert c.lrange("l1", 0, -1) == [x.encode() for x in items]
+        assert c.lindex("l1", 54321) == b"elem:54321"
+        assert c.lset("l1", 54321, "changed")
+        assert c.linsert("l1", "AFTER", "elem:70000", "inserted") == 100001
+        assert c.lpos("l1", "inserted") == 70001
+        assert c.lrange("l1", 54320, 54322) == [b"elem:54320", b"changed", b"elem:54322"]
+        assert c.lrem("l1", 0, "elem:80000") == 1
+        assert c.ltrim("l1", 10000, -10000)
+        want = items[10000:-9999]
+        want[54321 - 10000] = "changed"
+        want.insert(70001 - 10000, "inserted")
+        want.remove("elem:80000")
+        assert c.lrange("l1", 0, -1) == [x.encode() for x in want]
+        assert c.memory_usage("l1", samples=0) < 0.5 * usage["0"]
+        c.copy("l1", "l2")
+        assert c.lrange("l2", 0, -1) == [x.encode() for x in want]
+    finally:
+        c.config_set("list-compress-depth", "1")
+        c.close()
 
 
 def test_command_info_and_docs(d2):

@@ -45,8 +45,13 @@ def test_memory_usage_follows_what_a_key_holds(c):
     c.rpush("list", *[f"element-{i}" for i in range(10, 100000)])
     after = c.memory_usage("list")
     assert before < 400
-    # 100,000 elements of ~13 bytes in 8 KiB nodes.
-    assert 1_000_000 < after < 2_000_000
+    # 100,000 elements of ~16 bytes in 8 KiB nodes, all but the two end nodes compressed
+    # (list-compress-depth 1); uncompressed, 1.6 MB.
+    assert 200_000 < after < 800_000
+    c.config_set("list-compress-depth", 0)
+    c.rpush("plain", *[f"element-{i}" for i in range(100000)])
+    c.config_set("list-compress-depth", 1)
+    assert 1_000_000 < c.memory_usage("plain") < 2_000_000
     for i in range(1000):
         c.hset("hash", f"field:{i}", "v" * 20)
     assert 40_000 < c.memory_usage("hash") < 200_000

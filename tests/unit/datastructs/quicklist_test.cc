@@ -39,15 +39,15 @@ void CheckNodes(const Quicklist& ql) {
   const Quicklist::Node* prev = nullptr;
   for (const Quicklist::Node* n = it.node; n; n = n->next) {
     ASSERT_EQ(n->prev, prev);
-    ASSERT_FALSE(n->lp.empty());
-    if (n->lp.size() > 1) {
+    ASSERT_GT(n->count(), 0u);
+    if (n->count() > 1) {
       if (ql.fill() > 0) {
-        ASSERT_LE(n->lp.size(), static_cast<size_t>(ql.fill()));
+        ASSERT_LE(n->count(), static_cast<size_t>(ql.fill()));
       } else {
-        ASSERT_LE(n->lp.bytes(), size_t{4096} << (-ql.fill() - 1));
+        ASSERT_LE(n->bytes(), size_t{4096} << (-ql.fill() - 1));
       }
     }
-    total += n->lp.size();
+    total += n->count();
     ++nodes;
     prev = n;
   }
@@ -228,6 +228,99 @@ TEST(QuicklistTest, MillionShortElementsAreCompact) {
   EXPECT_LT(ql.MemoryUsage(), size_t{13} * 1000000 * 101 / 100);
 }
 
+// After Settle(), every node away from the ends that is worth compressing is compressed, and the
+// ends are not.
+void CheckCompression(const Quicklist& ql) {
+  ql.Settle();
+  int depth = ql.compress_depth();
+  size_t i = 0, n = ql.node_count();
+  for (const Quicklist::Node* node = ql.Begin().node; node; node = node->next, ++i) {
+    bool end = depth == 0 || i < static_cast<size_t>(depth) || i + depth >= n;
+    if (end) {
+      if (depth > 0 && i != 0 && i + 1 != n) continue;  // Begin() touched the head only
+      ASSERT_FALSE(node->compressed()) << "node " << i << " of " << n;
+    } else if (!node->compressed()) {
+      ASSERT_TRUE(node->incompressible || node->bytes() < 48 || node->bytes() > (1 << 17))
+          << "node " << i << " of " << n << " left plain";
+    }
+  }
+}
+
+TEST(QuicklistTest, CompressedMiddle) {
+  Quicklist ql(-2);
+  ql.set_compress_depth(1);
+  std::deque<std::string> m;
+  for (int i = 0; i < 200000; ++i) {
+    m.push_back("elem:" + std::to_string(i));
+    ql.PushBack(m.back());
+  }
+  size_t nodes = ql.node_count();
+  ASSERT_GT(nodes, 100u);
+  EXPECT_EQ(ql.compressed_nodes(), nodes - 2);  // all but the two ends
+  size_t raw = 0;
+  for (const auto& e : m) raw += e.size() + 2;
+  size_t mem = ql.MemoryUsage();
+  EXPECT_LT(mem, raw / 2);
+  // Reading the middle decompresses one node at a time; Settle() drops the copies again.
+  EXPECT_EQ(Str(ql.Get(ql.At(100000))), m[100000]);
+  ql.Settle();
+  EXPECT_EQ(ql.compressed_nodes(), nodes - 2);
+  size_t peak = 0, steps = 0;
+  for (auto it = ql.Begin(); it.valid(); it = ql.Next(it)) {
+    ASSERT_EQ(Str(ql.Get(it)), m[steps]);
+    if (++steps % 1000 == 0) peak = std::max(peak, ql.MemoryUsage());
+  }
+  EXPECT_EQ(steps, m.size());
+  EXPECT_LT(peak, mem + 3 * 8192);
+  ql.Settle();
+  EXPECT_EQ(ql.compressed_nodes(), nodes - 2);
+  EXPECT_LE(ql.MemoryUsage(), mem + 64 * sizeof(void*));  // the queue's own capacity
+  // Changes in the middle recompress; pops from both ends uncover compressed nodes.
+  ql.Replace(ql.At(123456), "changed");
+  m[123456] = "changed";
+  ql.Insert(ql.At(-5000), "new", true);
+  m.insert(m.end() - 5000 + 1, "new");
+  ql.Settle();
+  EXPECT_EQ(ql.compressed_nodes(), ql.node_count() - 2);
+  Quicklist copy = ql.Clone();
+  for (int i = 0; i < 30000; ++i) {
+    std::string a, b;
+    ql.PopFront([&](const Quicklist::Value& v) { a = Str(v); });
+    ql.PopBack([&](const Quicklist::Value& v) { b = Str(v); });
+    ASSERT_EQ(a, m.front());
+    ASSERT_EQ(b, m.back());
+    m.pop_front();
+    m.pop_back();
+  }
+  ExpectContents(ql, m);
+  CheckCompression(ql);
+  EXPECT_EQ(copy.size(), m.size() + 60000);
+  // Depth 0: a node read stays decompressed, nothing is compressed again.
+  ql.set_compress_depth(0);
+  EXPECT_EQ(Str(ql.Get(ql.At(50000))), m[50000]);
+  size_t before = ql.compressed_nodes();
+  ql.Settle();
+  EXPECT_EQ(ql.compressed_nodes(), before);
+  ExpectContents(ql, m);
+}
+
+TEST(QuicklistTest, IncompressibleNodesStayPlain) {
+  Quicklist ql(-1);
+  ql.set_compress_depth(1);
+  std::mt19937_64 rng(5);
+  std::vector<std::string> want;
+  for (int i = 0; i < 400; ++i) {
+    std::string s(100, '\0');
+    for (char& c : s) c = static_cast<char>(rng());
+    want.push_back(s);
+    ql.PushBack(s);
+  }
+  ql.Settle();
+  EXPECT_EQ(ql.compressed_nodes(), 0u);
+  EXPECT_EQ(Forward(ql), want);
+  CheckCompression(ql);
+}
+
 std::string RandomValue(std::mt19937_64& rng) {
   switch (rng() % 5) {
     case 0:
@@ -242,13 +335,17 @@ std::string RandomValue(std::mt19937_64& rng) {
 }
 
 TEST(QuicklistTest, RandomizedAgainstDeque) {
+  for (int depth : {0, 1, 2}) {
+  size_t compressed_seen = 0;
   for (int fill : {1, 2, 7, 128, -1, -2}) {
-    std::mt19937_64 rng(fill + 1000);
+    SCOPED_TRACE("fill " + std::to_string(fill) + " depth " + std::to_string(depth));
+    std::mt19937_64 rng(fill + 1000 + depth);
     Quicklist ql(fill);
+    ql.set_compress_depth(depth);
     std::deque<std::string> m;
     for (int step = 0; step < 6000; ++step) {
       int64_t n = static_cast<int64_t>(m.size());
-      switch (rng() % 11) {
+      switch (rng() % 12) {
         case 0:
         case 1: {
           auto v = RandomValue(rng);
@@ -342,16 +439,31 @@ TEST(QuicklistTest, RandomizedAgainstDeque) {
             ASSERT_EQ(Str(ql.Get(ql.At(i))), m[i]);
           }
           break;
+        case 9:
+          ql.Settle();  // what a read command does when it is done
+          break;
         default:
           ASSERT_EQ(ql.size(), m.size());
           break;
       }
       if (step % 500 == 0) {
         ExpectContents(ql, m);
+        CheckCompression(ql);
+        compressed_seen += ql.compressed_nodes();
+        if (HasFatalFailure()) return;
+        Quicklist copy = ql.Clone();
+        ExpectContents(copy, m);
+        CheckCompression(copy);
         if (HasFatalFailure()) return;
       }
     }
     ExpectContents(ql, m);
+    CheckCompression(ql);
+    compressed_seen += ql.compressed_nodes();
+  }
+  if (depth > 0) {
+    EXPECT_GT(compressed_seen, 0u) << "depth " << depth;
+  }
   }
 }
 
