@@ -85,8 +85,8 @@ size_t Compress(const char* src, size_t n, char* dst, size_t cap) {
       const char* ref = src + cand - 1;
       size_t len = kMinMatch;
       while (ip + len < limit && ip[len] == ref[len]) ++len;
-      if (!PutSequence(anchor, static_cast<size_t>(ip - anchor), len,
-                       static_cast<size_t>(ip - ref), op, end)) {
+      if (!PutSequence(anchor, static_cast<size_t>(ip - anchor), len, static_cast<size_t>(ip - ref),
+                       op, end)) {
         return 0;
       }
       // Index a position inside the match too, so the next repeat can find it.

@@ -217,7 +217,10 @@ void Quicklist::Decompress(Node* n) const {
 
 void Quicklist::TryCompress(Node* n) const {
   size_t bytes = n->lp.bytes();
-  if (n->z || n->lp.empty() || n->incompressible || bytes < kMinCompressBytes || bytes > kMaxCompressBytes) return;
+  if (n->z || n->lp.empty() || n->incompressible || bytes < kMinCompressBytes ||
+      bytes > kMaxCompressBytes) {
+    return;
+  }
   size_t body = bytes - Listpack::kHeaderSize;
   // Worth it only when it saves at least an eighth.
   size_t cap = body - body / 8;

@@ -84,7 +84,8 @@ TEST(LzTest, MalformedStreamsAreRejected) {
   ASSERT_GT(n, 0u);
   std::string out(s.size(), '\0');
   // Wrong sizes: every truncation, one byte extra, an output size off by one either way.
-  for (size_t cut = 0; cut < n; ++cut) EXPECT_FALSE(lz::Decompress(z.data(), cut, out.data(), out.size()));
+  for (size_t cut = 0; cut < n; ++cut)
+    EXPECT_FALSE(lz::Decompress(z.data(), cut, out.data(), out.size()));
   std::vector<char> longer(z.begin(), z.begin() + n);
   longer.push_back(0);
   EXPECT_FALSE(lz::Decompress(longer.data(), longer.size(), out.data(), out.size()));
