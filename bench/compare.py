@@ -133,14 +133,17 @@ def main():
     ap.add_argument("--memory-keys", type=int, default=1_000_000)
     ap.add_argument("--plot", default="", help="write a PNG of throughput and p99 per workload (needs gnuplot)")
     ap.add_argument("--only", default="", help="comma list: set-p16,get-p16,set-p1,get-p1,memory")
+    ap.add_argument("--shoal-args", default="", help="more shoal-server options, e.g. '--io-batch-wait-us 100'")
     args = ap.parse_args()
+    shoal_extra = args.shoal_args.split()
     shoal_bin = os.path.join(args.build, "server", "shoal-server")
     bench_bin = os.path.join(args.build, "tools", "shoal-bench", "shoal-bench")
 
     workloads = [("set-p16", "set", 16), ("get-p16", "get", 16), ("set-p1", "set", 1), ("get-p1", "get", 1)]
     only = set(filter(None, args.only.split(",")))
     results = {}  # (workload, kind) -> list of dicts
-    servers = {k: Server(k, shoal_bin, args.threads) for k in ("shoal", "redis")}
+    servers = {k: Server(k, shoal_bin, args.threads, shoal_extra if k == "shoal" else ())
+               for k in ("shoal", "redis")}
     try:
         for rnd in range(args.rounds):
             order = ("shoal", "redis") if rnd % 2 == 0 else ("redis", "shoal")

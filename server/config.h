@@ -20,20 +20,20 @@ struct ConfigValues;  // config.cc
 
 // notify-keyspace-events classes (Redis' letters in comments).
 enum NotifyFlag : int {
-  kNotifyKeyspace = 1 << 0,   // K
-  kNotifyKeyevent = 1 << 1,   // E
-  kNotifyGeneric = 1 << 2,    // g
-  kNotifyString = 1 << 3,     // $
-  kNotifyList = 1 << 4,       // l
-  kNotifySet = 1 << 5,        // s
-  kNotifyHash = 1 << 6,       // h
-  kNotifyZset = 1 << 7,       // z
-  kNotifyExpired = 1 << 8,    // x
-  kNotifyEvicted = 1 << 9,    // e
-  kNotifyStream = 1 << 10,    // t
-  kNotifyKeyMiss = 1 << 11,   // m
-  kNotifyModule = 1 << 12,    // d
-  kNotifyNew = 1 << 13,       // n
+  kNotifyKeyspace = 1 << 0,  // K
+  kNotifyKeyevent = 1 << 1,  // E
+  kNotifyGeneric = 1 << 2,   // g
+  kNotifyString = 1 << 3,    // $
+  kNotifyList = 1 << 4,      // l
+  kNotifySet = 1 << 5,       // s
+  kNotifyHash = 1 << 6,      // h
+  kNotifyZset = 1 << 7,      // z
+  kNotifyExpired = 1 << 8,   // x
+  kNotifyEvicted = 1 << 9,   // e
+  kNotifyStream = 1 << 10,   // t
+  kNotifyKeyMiss = 1 << 11,  // m
+  kNotifyModule = 1 << 12,   // d
+  kNotifyNew = 1 << 13,      // n
   // What 'A' stands for: every class but key-miss and new.
   kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
                kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream | kNotifyModule,
@@ -52,8 +52,16 @@ struct OutputBufferLimit {
 
 // maxmemory-policy, in the order of the names Redis lists in its error message, then Shoal's.
 enum EvictionPolicy : int {
-  kVolatileLru, kVolatileLfu, kVolatileRandom, kVolatileTtl, kAllkeysLru, kAllkeysLfu,
-  kAllkeysRandom, kNoEviction, kAllkeysFifo, kVolatileFifo
+  kVolatileLru,
+  kVolatileLfu,
+  kVolatileRandom,
+  kVolatileTtl,
+  kAllkeysLru,
+  kAllkeysLfu,
+  kAllkeysRandom,
+  kNoEviction,
+  kAllkeysFifo,
+  kVolatileFifo
 };
 
 // All options of one process. ParseCommandLine runs once, before any worker starts; after
@@ -102,6 +110,7 @@ class Config {
   OutputBufferLimit output_limit_replica() const { return output_limits_[kReplica].Load(); }
   OutputBufferLimit output_limit_pubsub() const { return output_limits_[kPubsub].Load(); }
   int expire_jitter_pct() const { return expire_jitter_pct_.load(std::memory_order_relaxed); }
+  int io_batch_wait_us() const { return io_batch_wait_us_.load(std::memory_order_relaxed); }
   int hz() const { return hz_.load(std::memory_order_relaxed); }
   uint64_t maxmemory() const { return maxmemory_.load(std::memory_order_relaxed); }
   std::string maxmemory_policy() const;
@@ -173,6 +182,7 @@ class Config {
   std::atomic<uint64_t> client_query_buffer_limit_{0};
   AtomicLimit output_limits_[kClassCount];
   std::atomic<int> expire_jitter_pct_{0};
+  std::atomic<int> io_batch_wait_us_{0};
   std::atomic<int> hz_{0};
   std::atomic<uint64_t> maxmemory_{0};
   std::atomic<int> maxmemory_policy_{0};  // index into the policy names

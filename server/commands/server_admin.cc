@@ -20,7 +20,6 @@
 
 namespace shoal {
 
-
 namespace {
 
 constexpr std::string_view kCompatVersion = "7.0.15";
@@ -77,12 +76,13 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "redis_mode:standalone\r\nos:", un.sysname, " ", un.release, " ", un.machine,
               "\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\n",
               "multiplexing_api:", server.io_uring_enabled() ? "io_uring" : "epoll",
-              "\r\ngcc_version:", __GNUC__, ".", __GNUC_MINOR__, ".",
-              __GNUC_PATCHLEVEL__, "\r\nprocess_id:", getpid(), "\r\nprocess_supervised:no\r\n",
+              "\r\nio_batch_wait_available:", server.io_batch_wait_available() ? 1 : 0,
+              "\r\ngcc_version:", __GNUC__, ".", __GNUC_MINOR__, ".", __GNUC_PATCHLEVEL__,
+              "\r\nprocess_id:", getpid(), "\r\nprocess_supervised:no\r\n",
               "run_id:", server.run_id(), "\r\ntcp_port:", server.tcp_port(),
               "\r\nserver_time_usec:", now * 1000, "\r\nuptime_in_seconds:", up,
-              "\r\nuptime_in_days:", up / 86400, "\r\nhz:", cfg.hz(), "\r\nconfigured_hz:",
-              cfg.hz(), "\r\nlru_clock:", LruClock() & 0xFFFFFF,
+              "\r\nuptime_in_days:", up / 86400, "\r\nhz:", cfg.hz(),
+              "\r\nconfigured_hz:", cfg.hz(), "\r\nlru_clock:", LruClock() & 0xFFFFFF,
               "\r\nexecutable:", std::string_view(exe, static_cast<size_t>(n)),
               "\r\nconfig_file:\r\nio_threads_active:0\r\nthreads:", cfg.threads(),
               "\r\nshards:", server.store().num_shards(), "\r\n");
@@ -124,11 +124,10 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\nused_memory_dataset:", m.dataset(),
               "\r\nused_memory_dataset_perc:", fixed2(100 * Ratio(m.dataset(), m.net())), "%",
               "\r\nallocator_allocated:", al.allocated, "\r\nallocator_active:", al.active,
-              "\r\nallocator_resident:", al.resident,
-              "\r\ntotal_system_memory:", total_mem,
+              "\r\nallocator_resident:", al.resident, "\r\ntotal_system_memory:", total_mem,
               "\r\ntotal_system_memory_human:", HumanBytes(total_mem), "\r\nmaxmemory:", maxmem,
-              "\r\nmaxmemory_human:", HumanBytes(maxmem), "\r\nmaxmemory_policy:",
-              cfg.maxmemory_policy(),
+              "\r\nmaxmemory_human:", HumanBytes(maxmem),
+              "\r\nmaxmemory_policy:", cfg.maxmemory_policy(),
               "\r\nallocator_frag_ratio:", fixed2(Ratio(al.active, al.allocated)),
               "\r\nallocator_frag_bytes:", Diff(al.active, al.allocated),
               "\r\nallocator_rss_ratio:", fixed2(Ratio(al.resident, al.active)),
@@ -166,9 +165,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\ninstantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n",
               "rejected_connections:", server.rejected_connections.load(),
               "\r\nexpired_keys:", expired, "\r\nevicted_keys:", t.evicted,
-              "\r\nkeyspace_hits:", t.hits,
-              "\r\nkeyspace_misses:", t.misses, "\r\npubsub_channels:", channels,
-              "\r\npubsub_patterns:", patterns, "\r\n",
+              "\r\nkeyspace_hits:", t.hits, "\r\nkeyspace_misses:", t.misses,
+              "\r\npubsub_channels:", channels, "\r\npubsub_patterns:", patterns, "\r\n",
               "total_error_replies:0\r\n");
   }
   if (want("replication", true)) {
@@ -257,16 +255,18 @@ void ConfigCmd(CommandContext& ctx) {
       const uint64_t limit = cfg.maxmemory();
       if (EqualsLower(name, "maxmemory") && limit != 0 && UsedMemory() > limit) {
         // As Redis warns; the workers' crons start evicting at once, commands do too.
-        spdlog::warn("the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
-                     "memory usage ({}): keys will be evicted, or writes refused under "
-                     "noeviction",
-                     limit, UsedMemory());
+        spdlog::warn(
+            "the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+            "memory usage ({}): keys will be evicted, or writes refused under "
+            "noeviction",
+            limit, UsedMemory());
       }
     }
     return ctx.rb.Ok();
   }
   if (EqualsLower(sub, "resetstat")) {
-    if (a.size() != 2) return ctx.Error("ERR wrong number of arguments for 'config|resetstat' command");
+    if (a.size() != 2)
+      return ctx.Error("ERR wrong number of arguments for 'config|resetstat' command");
     for (auto& w : ctx.server.workers()) {
       auto& s = w->stats();
       s.commands = 0;
@@ -288,11 +288,16 @@ void ConfigCmd(CommandContext& ctx) {
   if (EqualsLower(sub, "help")) {
     static constexpr std::string_view kHelp[] = {
         "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
-        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
-        "RESETSTAT", "    Reset statistics reported by the INFO command.",
-        "REWRITE", "    Rewrite the configuration file.",
-        "HELP", "    Print this help."};
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
+        "HELP",
+        "    Print this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CONFIG HELP."));
@@ -533,7 +538,8 @@ void CommandCmd(CommandContext& ctx) {
   }
   std::string_view sub = a[1];
   if (EqualsLower(sub, "count")) {
-    if (a.size() != 2) return ctx.Error("ERR wrong number of arguments for 'command|count' command");
+    if (a.size() != 2)
+      return ctx.Error("ERR wrong number of arguments for 'command|count' command");
     return ctx.rb.Integer(static_cast<int64_t>(table.size()));
   }
   if (EqualsLower(sub, "info")) {
@@ -591,12 +597,18 @@ void CommandCmd(CommandContext& ctx) {
   if (EqualsLower(sub, "help")) {
     static constexpr std::string_view kHelp[] = {
         "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "(no subcommand)", "    Return details about all Redis commands.",
-        "COUNT", "    Return the total number of commands in this Redis server.",
-        "LIST", "    Return a list of all commands in this Redis server.",
-        "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
-        "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
-        "HELP", "    Print this help."};
+        "(no subcommand)",
+        "    Return details about all Redis commands.",
+        "COUNT",
+        "    Return the total number of commands in this Redis server.",
+        "LIST",
+        "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple Redis commands.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple Redis commands.",
+        "HELP",
+        "    Print this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try COMMAND HELP."));
@@ -642,14 +654,37 @@ void ShutdownCmd(CommandContext& ctx) {
 
 void RegisterServerCommands(CommandTable& t) {
   constexpr uint32_t A = kCmdAdmin | kCmdNoScript;
-  t.Add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, InfoCmd, "server", "Get information and statistics about the server", "1.0.0"});
-  t.Add({"config", -2, 0, 0, 0, 0, ConfigCmd, "server", "A container for server configuration commands", "2.0.0",
+  t.Add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, InfoCmd, "server",
+         "Get information and statistics about the server", "1.0.0"});
+  t.Add({"config",
+         -2,
+         0,
+         0,
+         0,
+         0,
+         ConfigCmd,
+         "server",
+         "A container for server configuration commands",
+         "2.0.0",
          {"get", "set", "resetstat", "rewrite", "help"}});
-  t.Add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, CommandCmd, "server", "Get array of Redis command details", "2.8.13",
+  t.Add({"command",
+         -1,
+         kCmdLoading | kCmdStale,
+         0,
+         0,
+         0,
+         CommandCmd,
+         "server",
+         "Get array of Redis command details",
+         "2.8.13",
          {"count", "info", "docs", "list", "help"}});
-  t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server", "Return the current server time", "2.6.0"});
-  t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server", "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
-  t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0, ShutdownCmd, "server", "Synchronously save the dataset to disk and then shut down the server", "1.0.0"});
+  t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server",
+         "Return the current server time", "2.6.0"});
+  t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server",
+         "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
+  t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0,
+         ShutdownCmd, "server",
+         "Synchronously save the dataset to disk and then shut down the server", "1.0.0"});
 }
 
 }  // namespace shoal

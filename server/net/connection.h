@@ -76,6 +76,7 @@ class alignas(8) Connection {
   std::atomic<int> multi_count{-1};
   int64_t soft_limit_since_ms = 0;
   size_t index_in_worker = 0;
+  uint32_t active_window = 0;  // the worker's last activity window in which this one sent bytes
 
  private:
   std::unique_ptr<ClientState> state_;

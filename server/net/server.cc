@@ -77,8 +77,8 @@ int Server::Listen(const std::string& addr, int port) {
   std::string host = addr;
   if (!host.empty() && host[0] == '-') host = host.substr(1);  // Redis' "-::1" = optional address
   addrinfo* res = nullptr;
-  int rc = getaddrinfo(host == "*" ? nullptr : host.c_str(), std::to_string(port).c_str(), &hints,
-                       &res);
+  int rc =
+      getaddrinfo(host == "*" ? nullptr : host.c_str(), std::to_string(port).c_str(), &hints, &res);
   if (rc != 0) {
     spdlog::error("cannot resolve bind address '{}': {}", addr, gai_strerror(rc));
     return -1;
@@ -147,7 +147,8 @@ bool Server::Start() {
   }
   if (config_->io_engine() != "epoll") {
     std::string why;
-    io_uring_enabled_ = Uring::Supported(&why);
+    io_uring_enabled_ = Uring::Supported(&why, &io_batch_wait_available_);
+    io_batch_wait_available_ = io_batch_wait_available_ && io_uring_enabled_;
     if (!io_uring_enabled_) {
       if (config_->io_engine() == "io_uring") {
         spdlog::error("io-engine io_uring: not available here ({})", why);

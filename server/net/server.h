@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "server/util/mutex.h"
 #include "server/config.h"
 #include "server/store/store.h"
+#include "server/util/mutex.h"
 
 namespace shoal {
 
@@ -49,6 +49,8 @@ class Server {
   // Whether workers run their loop on io_uring (io-engine, and what the kernel offers); decided
   // by Start.
   bool io_uring_enabled() const { return io_uring_enabled_; }
+  // Whether io-batch-wait-us has an effect: io_uring on a kernel with batch waits (6.12).
+  bool io_batch_wait_available() const { return io_batch_wait_available_; }
   void Wait();
 
   Config& config() { return *config_; }
@@ -83,6 +85,7 @@ class Server {
   std::atomic<uint64_t> rr_{0};
   std::atomic<bool> shutdown_{false};
   bool io_uring_enabled_ = false;
+  bool io_batch_wait_available_ = false;
   int64_t start_time_ms_;
   std::string run_id_;
   int bound_port_ = 0;

@@ -16,6 +16,9 @@ namespace {
 constexpr unsigned kSqEntries = 4096;
 constexpr unsigned kCqEntries = 16384;
 constexpr int kBufferGroup = 0;
+// Kernel 6.12's batch wait (min_wait_usec in io_uring_getevents_arg, where older headers have
+// `pad`); Debian 12's liburing 2.3 predates it.
+constexpr unsigned kFeatMinTimeout = 1U << 15;
 
 std::string Errno(const char* what, int err) { return std::string(what) + ": " + strerror(err); }
 
@@ -36,6 +39,7 @@ std::unique_ptr<Uring> Uring::Create(std::string* why) {
     u->ring_.reset();
     return nullptr;
   }
+  u->batch_wait_ = (p.features & kFeatMinTimeout) != 0;
   const size_t ring_bytes = kMaxBuffers * sizeof(io_uring_buf);
   void* br = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (br == MAP_FAILED) {
@@ -66,9 +70,10 @@ std::unique_ptr<Uring> Uring::Create(std::string* why) {
   return u;
 }
 
-bool Uring::Supported(std::string* why) {
+bool Uring::Supported(std::string* why, bool* batch_wait) {
   std::unique_ptr<Uring> u = Create(why);
   if (!u) return false;
+  if (batch_wait) *batch_wait = u->batch_wait_;
   // Deferred task work (which Create asked for) came with kernel 6.1; the probe still checks the
   // operations themselves, in case a kernel filters some.
   io_uring_probe* probe = io_uring_get_probe_ring(u->ring_.get());
@@ -122,6 +127,7 @@ void Uring::Send(int fd, const char* data, size_t n, uint64_t tag) {
   io_uring_sqe* sqe = Sqe();
   io_uring_prep_send(sqe, fd, data, n, MSG_NOSIGNAL);
   io_uring_sqe_set_data64(sqe, tag);
+  ++sends_queued_;
 }
 
 void Uring::Accept(int fd, uint64_t tag) {
@@ -184,13 +190,34 @@ void Uring::ReleaseIdleBuffers() {
   madvise(region_, size_t{kMaxBuffers} * kBufferSize, MADV_DONTNEED);
 }
 
-bool Uring::Wait(int timeout_ms) {
+bool Uring::Wait(int timeout_ms, unsigned want, unsigned batch_us) {
   LendBuffers();
   __kernel_timespec ts{};
   ts.tv_sec = timeout_ms / 1000;
   ts.tv_nsec = static_cast<long long>(timeout_ms % 1000) * 1000000;
-  io_uring_cqe* first = nullptr;
-  int rc = io_uring_submit_and_wait_timeout(ring_.get(), &first, 1, &ts, nullptr);
+  const unsigned sends = sends_queued_;
+  sends_queued_ = 0;
+  int rc;
+  if (want <= 1 || batch_us == 0 || !batch_wait_ || timeout_ms == 0) {
+    io_uring_cqe* first = nullptr;
+    rc = io_uring_submit_and_wait_timeout(ring_.get(), &first, 1, &ts, nullptr);
+  } else {
+    // Wait for `want` completions besides the sends being submitted (a send to a socket with
+    // room completes during the submission), but for no more than batch_us once one is there.
+    io_uring_sq& sq = ring_->sq;
+    const unsigned tail = sq.sqe_tail;
+    if (sq.sqe_head != tail) {
+      sq.sqe_head = tail;
+      __atomic_store_n(sq.ktail, tail, __ATOMIC_RELEASE);
+    }
+    const unsigned to_submit = tail - __atomic_load_n(sq.khead, __ATOMIC_ACQUIRE);
+    io_uring_getevents_arg arg{};
+    arg.pad = batch_us;  // min_wait_usec
+    arg.ts = reinterpret_cast<uint64_t>(&ts);
+    rc = io_uring_enter2(ring_->ring_fd, to_submit, sends + want,
+                         IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+                         reinterpret_cast<sigset_t*>(&arg), sizeof(arg));  // -errno on error
+  }
   if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
     errno = -rc;
     return false;

@@ -31,7 +31,8 @@ class Uring {
 
   // Whether this kernel gives what the worker loop needs (a single-issuer ring with deferred task
   // work, provided-buffer rings), tried once on a throw-away ring; if not, *why says what failed.
-  static bool Supported(std::string* why);
+  // *batch_wait, when given, tells whether the kernel also has batch waits (see Wait).
+  static bool Supported(std::string* why, bool* batch_wait = nullptr);
   // A ring owned by the calling thread, the only one that may submit to it; nullptr and *why
   // on failure.
   static std::unique_ptr<Uring> Create(std::string* why);
@@ -53,7 +54,11 @@ class Uring {
 
   // Lends buffers, submits the queued requests and waits up to timeout_ms for a completion.
   // Returns false on a ring error the loop cannot go on from (errno says which).
-  bool Wait(int timeout_ms);
+  // With want > 1 and batch_us > 0 (and a kernel that has batch waits, 6.12), it sleeps until
+  // `want` completions are there besides those of the sends it submits, or batch_us have passed
+  // with at least one: fewer wake-ups per request when many clients are active, at most
+  // batch_us of added wait.
+  bool Wait(int timeout_ms, unsigned want = 1, unsigned batch_us = 0);
   // Calls fn for every completion there is (including any that fn's own requests produce).
   void ForEachCompletion(absl::FunctionRef<void(const io_uring_cqe&)> fn);
   // Completions waiting to be seen.
@@ -91,10 +96,12 @@ class Uring {
 
   std::unique_ptr<io_uring> ring_;
   io_uring_buf_ring* buf_ring_ = nullptr;
-  char* region_ = nullptr;      // kMaxBuffers * kBufferSize bytes, reserved, touched on use
-  std::vector<uint16_t> free_;  // buffers neither lent nor in use; the back is reused first
-  unsigned lent_ = 0;           // buffers in the kernel's ring
+  char* region_ = nullptr;             // kMaxBuffers * kBufferSize bytes, reserved, touched on use
+  std::vector<uint16_t> free_;         // buffers neither lent nor in use; the back is reused first
+  unsigned lent_ = 0;                  // buffers in the kernel's ring
   unsigned lend_target_ = kStartLent;  // how many to keep lent
+  unsigned sends_queued_ = 0;          // sends queued since the last Wait
+  bool batch_wait_ = false;            // the kernel has IORING_FEAT_MIN_TIMEOUT
 };
 
 }  // namespace shoal

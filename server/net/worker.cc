@@ -2,6 +2,7 @@
 #include "server/net/worker.h"
 
 #include <arpa/inet.h>
+#include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -9,8 +10,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <liburing.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -21,11 +20,11 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/eviction.h"
+#include "server/net/connection.h"
+#include "server/net/server.h"
 #include "server/store/key_clock.h"
 #include "server/store/memory.h"
 #include "server/util/string_util.h"
-#include "server/net/connection.h"
-#include "server/net/server.h"
 #include "spdlog/spdlog.h"
 
 namespace shoal {
@@ -207,10 +206,41 @@ bool Worker::PollEpoll(int timeout) {
   return true;
 }
 
+void Worker::NoteActive(Connection* c) {
+  ++recvs_now_;
+  if (c->active_window != window_) {
+    c->active_window = window_;
+    ++active_now_;
+  }
+}
+
 bool Worker::PollUring(int timeout) {
+  // io-batch-wait-us: wait for as many requests as the recent rate brings in batch_us,
+  // but for no more than half the connections lately active (each closed-loop client has one
+  // request at a time in flight). Under light load that is 0 or 1 and the wait is the plain one.
+  // The window spans at least two batch waits, so that one long wait does not age it away.
+  const unsigned batch_us = static_cast<unsigned>(server_->config().io_batch_wait_us());
+  const int64_t window_ms = std::max<int64_t>(kActivityWindowMs, (2 * batch_us + 999) / 1000);
+  const uint32_t w = static_cast<uint32_t>(now_ms_ / window_ms) + 1;
+  if (w != window_) {
+    const bool next = w == window_ + 1;
+    active_prev_ = next ? active_now_ : 0;
+    recvs_prev_ = next ? recvs_now_ : 0;
+    active_now_ = 0;
+    recvs_now_ = 0;
+    window_ = w;
+  }
+  unsigned want = 0;
+  if (batch_us > 0) {
+    // The rate over the previous window and the part of this one gone by.
+    const uint64_t span_us = static_cast<uint64_t>(window_ms + now_ms_ % window_ms) * 1000;
+    const uint64_t expect = (uint64_t{recvs_prev_} + recvs_now_) * batch_us / span_us;
+    want = static_cast<unsigned>(
+        std::min<uint64_t>({kMaxBatchWant, std::max(active_now_, active_prev_) / 2, expect}));
+  }
   // One system call per round: it submits the sends and re-armed receives queued since the last
   // one and waits for completions.
-  if (!uring_->Wait(timeout)) {
+  if (!uring_->Wait(timeout, want, batch_us)) {
     spdlog::error("io_uring wait: {}", strerror(errno));
     return false;
   }
@@ -303,7 +333,10 @@ void Worker::OnRecvCompletion(Connection* c, const io_uring_cqe& cqe) {
   --c->inflight;
   unsigned id;
   if (const char* data = uring_->TakeBuffer(cqe, &id)) {
-    if (!c->closing && cqe.res > 0) OnInput(c, data, static_cast<size_t>(cqe.res));
+    if (!c->closing && cqe.res > 0) {
+      NoteActive(c);
+      OnInput(c, data, static_cast<size_t>(cqe.res));
+    }
     uring_->ReturnBuffer(id);
   }
   if (c->closing) return;
@@ -426,8 +459,8 @@ void Worker::OnAccepted(int fd, bool is_unix) {
 }
 
 void Worker::Adopt(int fd, uint64_t id, bool is_unix) {
-  auto* c = new Connection(this, fd, id, PeerName(fd, is_unix, false),
-                           PeerName(fd, is_unix, true), is_unix);
+  auto* c = new Connection(this, fd, id, PeerName(fd, is_unix, false), PeerName(fd, is_unix, true),
+                           is_unix);
   c->authenticated = !server_->config().has_requirepass();
   c->index_in_worker = conns_.size();
   conns_.push_back(c);

@@ -6,17 +6,17 @@
 #include <functional>
 #include <memory>
 #include <set>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "server/util/mutex.h"
 #include "server/net/iobuf.h"
 #include "server/net/uring.h"
 #include "server/util/cycle_clock.h"
+#include "server/util/mutex.h"
 
 namespace shoal {
 
@@ -171,7 +171,17 @@ class Worker {
   std::vector<Parsed> ahead_;  // ids: a connection may close before its flush
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
-  std::unique_ptr<Uring> uring_;  // the io_uring loop's ring, or nullptr under epoll
+  // Receives, and connections that sent something, in the current and the previous activity
+  // window: what a batch wait (io-batch-wait-us) can expect to arrive.
+  static constexpr int64_t kActivityWindowMs = 2;
+  static constexpr uint64_t kMaxBatchWant = 256;
+  void NoteActive(Connection* c);
+  uint32_t window_ = 1;
+  unsigned active_now_ = 0;
+  unsigned active_prev_ = 0;
+  unsigned recvs_now_ = 0;                // receives with data in the current window
+  unsigned recvs_prev_ = 0;               // and in the previous one
+  std::unique_ptr<Uring> uring_;          // the io_uring loop's ring, or nullptr under epoll
   std::vector<ListenTag*> accept_retry_;  // listeners whose accept failed: re-armed at the cron
 
   Mutex mailbox_mu_;

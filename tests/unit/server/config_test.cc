@@ -120,6 +120,7 @@ TEST(ConfigTest, Defaults) {
   EXPECT_EQ(c.maxmemory_policy(), "noeviction");
   EXPECT_EQ(c.dir(), ".");
   EXPECT_EQ(c.io_engine(), "auto");
+  EXPECT_EQ(c.io_batch_wait_us(), 0);
 
   // An empty command line changes nothing.
   MustParse(&c, {});
@@ -153,6 +154,7 @@ TEST(ConfigTest, DefaultsAsConfigGetFormatsThem) {
   EXPECT_EQ(GetOne(c, "dir"), std::filesystem::current_path().string());
   EXPECT_EQ(GetOne(c, "threads"), std::to_string(c.threads()));
   EXPECT_EQ(GetOne(c, "io-engine"), "auto");
+  EXPECT_EQ(GetOne(c, "io-batch-wait-us"), "0");
 }
 
 TEST(ConfigTest, CommandLineSetsEveryOption) {
@@ -180,7 +182,8 @@ TEST(ConfigTest, CommandLineSetsEveryOption) {
                  "--save", "3600", "1", "300", "100",
                  "--appendonly", "no",
                  "--dir", dir,
-                 "--io-engine", "EPOLL"});
+                 "--io-engine", "EPOLL",
+                 "--io-batch-wait-us", "250"});
   // clang-format on
   EXPECT_EQ(c.port(), 6380);
   EXPECT_THAT(c.bind(), ElementsAre("127.0.0.1", "::1"));
@@ -212,6 +215,7 @@ TEST(ConfigTest, CommandLineSetsEveryOption) {
   EXPECT_EQ(GetOne(c, "appendonly"), "no");
   EXPECT_EQ(c.dir(), dir);
   EXPECT_EQ(c.io_engine(), "epoll");
+  EXPECT_EQ(c.io_batch_wait_us(), 250);
   EXPECT_EQ(GetOne(c, "bind"), "127.0.0.1 ::1");
   EXPECT_EQ(GetOne(c, "client-output-buffer-limit"),
             "normal 1048576 2097152 3 slave 268435456 67108864 60 pubsub 1000 2048 4");
@@ -375,6 +379,8 @@ TEST(ConfigTest, BadValuesExitWithOneLine) {
       {{"--bind", ""}, "invalid value '' for 'bind': must list at least one address"},
       {{"--io-engine", "kqueue"},
        "invalid value 'kqueue' for 'io-engine': must be auto, io_uring or epoll"},
+      {{"--io-batch-wait-us", "10001"},
+       "invalid value '10001' for 'io-batch-wait-us': must be an integer between 0 and 10000"},
   };
   for (const BadCase& bc : cases) {
     Config c;
@@ -429,7 +435,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 42u);
+  EXPECT_EQ(c.Get(all).size(), 43u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",
@@ -473,6 +479,10 @@ TEST(ConfigTest, SetEachRuntimeOption) {
   EXPECT_EQ(c.output_limit_pubsub().hard, 2u);
   ASSERT_TRUE(Set(&c, {{"expire-jitter-pct", "100"}}).ok());
   EXPECT_EQ(c.expire_jitter_pct(), 100);
+  ASSERT_TRUE(Set(&c, {{"io-batch-wait-us", "10000"}}).ok());
+  EXPECT_EQ(c.io_batch_wait_us(), 10000);
+  EXPECT_FALSE(Set(&c, {{"io-batch-wait-us", "10001"}}).ok());
+  EXPECT_EQ(c.io_batch_wait_us(), 10000);
   ASSERT_TRUE(Set(&c, {{"hz", "1000"}}).ok());
   EXPECT_EQ(c.hz(), 500);
   ASSERT_TRUE(Set(&c, {{"hz", "0"}}).ok());
@@ -490,7 +500,7 @@ TEST(ConfigTest, SetEachRuntimeOption) {
   EXPECT_EQ(GetOne(c, "appendonly"), "no");
 
   EXPECT_THAT(changed, ::testing::Contains("loglevel"));
-  EXPECT_EQ(changed.size(), 18u);  // one per successful Set above
+  EXPECT_EQ(changed.size(), 19u);  // one per successful Set above
   // Names are case-insensitive and the callback gets the canonical one.
   changed.clear();
   ASSERT_TRUE(Set(&c, {{"LogLevel", "notice"}, {"HZ", "10"}}).ok());
