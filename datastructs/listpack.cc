@@ -265,7 +265,7 @@ size_t BasicListpack<B>::EntrySize(std::string_view s) {
 
 template <bool B>
 typename BasicListpack<B>::Pos BasicListpack<B>::Splice(Pos pos, size_t old_len, const Encoded& e,
-                               std::string_view payload_owner) {
+                                                        std::string_view payload_owner) {
   // A payload that lives in our own buffer would move under realloc/memmove: copy it first.
   std::string tmp;
   Encoded local;
@@ -410,32 +410,56 @@ typename BasicListpack<B>::Pos BasicListpack<B>::Seek(int64_t index) const {
   return p;
 }
 
-template <bool B>
-PackValue BasicListpack<B>::Get(Pos pos) const {
-  Value v;
-  const char* p = buf_ + pos;
+namespace {
+
+// Decodes the entry at p into v; returns its header + payload length (the backlen excluded).
+inline uint32_t DecodeEntry(const char* p, PackValue* v) {
   uint8_t h = static_cast<uint8_t>(*p);
   if (h < 0x80) {
-    v.is_int = true;
-    v.ival = h;
-  } else if ((h & 0xC0) == kStr6) {
-    v.str = {p + 1, static_cast<size_t>(h & 0x3f)};
-  } else if ((h & 0xF8) == kInt) {
+    v->is_int = true;
+    v->ival = h;
+    return 1;
+  }
+  if ((h & 0xC0) == kStr6) {
+    v->str = {p + 1, static_cast<size_t>(h & 0x3f)};
+    return 1 + (h & 0x3f);
+  }
+  if ((h & 0xF8) == kInt) {
     int n = (h & 7) + 1;
     uint64_t u = 0;
     for (int i = 0; i < n; ++i)
       u |= static_cast<uint64_t>(static_cast<uint8_t>(p[1 + i])) << (8 * i);
     if (n < 8 && (u >> (8 * n - 1)) & 1) u |= ~uint64_t{0} << (8 * n);  // sign-extend
-    v.is_int = true;
-    v.ival = static_cast<int64_t>(u);
-  } else if ((h & 0xF0) == kStr12) {
-    size_t len = (static_cast<size_t>(h & 0x0f) << 8) | static_cast<uint8_t>(p[1]);
-    v.str = {p + 2, len};
-  } else {
-    uint32_t len;
-    std::memcpy(&len, p + 1, 4);
-    v.str = {p + 5, len};
+    v->is_int = true;
+    v->ival = static_cast<int64_t>(u);
+    return 1 + static_cast<uint32_t>(n);
   }
+  if ((h & 0xF0) == kStr12) {
+    size_t len = (static_cast<size_t>(h & 0x0f) << 8) | static_cast<uint8_t>(p[1]);
+    v->str = {p + 2, len};
+    return 2 + static_cast<uint32_t>(len);
+  }
+  uint32_t len;
+  std::memcpy(&len, p + 1, 4);
+  v->str = {p + 5, len};
+  return 5 + len;
+}
+
+}  // namespace
+
+template <bool B>
+PackValue BasicListpack<B>::Get(Pos pos) const {
+  Value v;
+  DecodeEntry(buf_ + pos, &v);
+  return v;
+}
+
+template <bool B>
+PackValue BasicListpack<B>::GetAdvance(Pos* pos) const {
+  Value v;
+  const uint32_t body = DecodeEntry(buf_ + *pos, &v);
+  const size_t next = *pos + (B ? body + BacklenSize(body) : body);
+  *pos = next < bytes() ? static_cast<Pos>(next) : kNone;
   return v;
 }
 
@@ -448,7 +472,8 @@ bool BasicListpack<B>::Equals(Pos pos, std::string_view s) const {
 }
 
 template <bool B>
-typename BasicListpack<B>::Pos BasicListpack<B>::Find(Pos start, std::string_view s, size_t skip) const {
+typename BasicListpack<B>::Pos BasicListpack<B>::Find(Pos start, std::string_view s,
+                                                      size_t skip) const {
   int64_t want;
   bool want_int = ParseCanonicalInt(s, &want);
   for (Pos p = start; p != kNone;) {

@@ -100,6 +100,8 @@ class BasicListpack {
   // from the nearer end.
   Pos Seek(int64_t index) const;
   Value Get(Pos pos) const;
+  // Get(*pos), then *pos = Next(*pos), decoding the entry's header once (for walks).
+  Value GetAdvance(Pos* pos) const;
   // Bytes the entry at pos takes (header, payload and backlen).
   size_t EntryBytesAt(Pos pos) const;
 

@@ -100,6 +100,22 @@ class Quicklist {
   Iter Next(Iter it) const;
   Iter Prev(Iter it) const;
   Value Get(Iter it) const { return it.node->lp.Get(it.pos); }
+  // Calls fn(value) for the n elements from it on (it valid, n at most the elements left),
+  // decoding each entry once; a range reply's walk.
+  template <typename F>
+  void ForRange(Iter it, size_t n, F&& fn) const {
+    Node* node = it.node;
+    Listpack::Pos pos = it.pos;
+    while (n-- > 0) {
+      if (pos == Listpack::kNone) {
+        Leave(node);
+        node = node->next;
+        Touch(node);
+        pos = node->lp.First();
+      }
+      fn(node->lp.GetAdvance(&pos));
+    }
+  }
   bool Equals(Iter it, std::string_view s) const { return it.node->lp.Equals(it.pos, s); }
 
   // Replaces the element at it.

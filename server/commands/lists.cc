@@ -131,8 +131,8 @@ void LRangeCmd(CommandContext& ctx) {
   }
   int64_t n = stop - start + 1;
   ctx.rb.ArrayHeader(static_cast<size_t>(n));
-  auto it = ql.At(start);
-  for (int64_t i = 0; i < n; ++i, it = ql.Next(it)) ReplyValue(ctx, ql.Get(it));
+  ql.ForRange(ql.At(start), static_cast<size_t>(n),
+              [&](const Quicklist::Value& v) { ReplyValue(ctx, v); });
   ql.Settle();
 }
 

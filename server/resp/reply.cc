@@ -70,8 +70,23 @@ inline void AppendLine(std::string* out, char type, uint64_t v) {
   out->append(p, buf + kMaxLineHeader - p);
 }
 
-// "<type><payload>\r\n" for a payload that is already in its wire form.
+// Payloads up to this size are framed in a stack buffer and appended at once: one capacity
+// check and one copy instead of three (LRANGE and HGETALL replies are mostly such elements).
+constexpr size_t kSmallBulk = 64;
+
+// "$<len>\r\n<payload>\r\n" for a payload that is already in its wire form.
 inline void AppendBulkLike(std::string* out, std::string_view s) {
+  if (s.size() <= kSmallBulk) {
+    char small[kMaxLineHeader + kSmallBulk + 2];
+    const char* p = LineHeaderU(small, '$', s.size());
+    char* end = small + kMaxLineHeader;
+    std::memcpy(end, s.data(), s.size());
+    end += s.size();
+    end[0] = '\r';
+    end[1] = '\n';
+    out->append(p, static_cast<size_t>(end + 2 - p));
+    return;
+  }
   char buf[kMaxLineHeader];
   const char* p = LineHeaderU(buf, '$', s.size());
   const size_t header_len = buf + kMaxLineHeader - p;

@@ -36,10 +36,25 @@ std::vector<std::string> Backward(const LP& lp) {
   return v;
 }
 
+// The walk that GetAdvance makes: value and next position from one decode.
+template <typename LP>
+std::vector<std::string> ForwardFused(const LP& lp) {
+  std::vector<std::string> v;
+  for (auto p = lp.First(); p != LP::kNone;) {
+    const auto expected_next = lp.Next(p);
+    std::string s;
+    lp.GetAdvance(&p).AppendTo(&s);
+    EXPECT_EQ(p, expected_next);
+    v.push_back(std::move(s));
+  }
+  return v;
+}
+
 template <typename LP>
 void ExpectContents(const LP& lp, const std::vector<std::string>& want) {
   ASSERT_EQ(lp.size(), want.size());
   EXPECT_EQ(Forward(lp), want);
+  EXPECT_EQ(ForwardFused(lp), want);
   EXPECT_EQ(Backward(lp), want);
 }
 

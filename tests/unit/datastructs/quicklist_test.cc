@@ -304,6 +304,53 @@ TEST(QuicklistTest, CompressedMiddle) {
   ExpectContents(ql, m);
 }
 
+TEST(QuicklistTest, ForRangeMatchesStepwiseWalk) {
+  // Small and large integers, 6-bit, 12-bit and 32-bit length strings, across many nodes; plain
+  // and with a compressed middle, so ranges start and end inside and at the edges of nodes.
+  for (int depth : {0, 1}) {
+    Quicklist ql(-1);  // 4 KiB nodes: many of them
+    ql.set_compress_depth(depth);
+    std::vector<std::string> m;
+    for (int i = 0; i < 6000; ++i) {
+      switch (i % 5) {
+        case 0:
+          m.push_back(std::to_string(i % 100));
+          break;
+        case 1:
+          m.push_back(std::to_string(-1234567890123LL * i));
+          break;
+        case 2:
+          m.push_back("s" + std::to_string(i));
+          break;
+        case 3:
+          m.push_back(std::string(100 + i % 300, static_cast<char>('a' + i % 26)));
+          break;
+        default:
+          m.push_back(std::string(i % 97 == 0 ? 5000 : 9, 'z'));
+          break;
+      }
+      ql.PushBack(m.back());
+    }
+    ASSERT_GT(ql.node_count(), 20u);
+    ql.Settle();
+    std::mt19937 rng(42 + depth);
+    for (int round = 0; round < 300; ++round) {
+      size_t start = rng() % m.size();
+      size_t n = 1 + rng() % std::min<size_t>(m.size() - start, round % 3 == 0 ? m.size() : 150);
+      std::vector<std::string> got;
+      ql.ForRange(ql.At(static_cast<int64_t>(start)), n,
+                  [&](const Quicklist::Value& v) { got.push_back(Str(v)); });
+      ql.Settle();
+      ASSERT_EQ(got.size(), n);
+      ASSERT_TRUE(std::equal(got.begin(), got.end(), m.begin() + static_cast<ptrdiff_t>(start)))
+          << "depth " << depth << " start " << start << " n " << n;
+    }
+    if (depth == 1) {
+      EXPECT_EQ(ql.compressed_nodes(), ql.node_count() - 2);
+    }
+  }
+}
+
 TEST(QuicklistTest, IncompressibleNodesStayPlain) {
   Quicklist ql(-1);
   ql.set_compress_depth(1);
@@ -336,134 +383,134 @@ std::string RandomValue(std::mt19937_64& rng) {
 
 TEST(QuicklistTest, RandomizedAgainstDeque) {
   for (int depth : {0, 1, 2}) {
-  size_t compressed_seen = 0;
-  for (int fill : {1, 2, 7, 128, -1, -2}) {
-    SCOPED_TRACE("fill " + std::to_string(fill) + " depth " + std::to_string(depth));
-    std::mt19937_64 rng(fill + 1000 + depth);
-    Quicklist ql(fill);
-    ql.set_compress_depth(depth);
-    std::deque<std::string> m;
-    for (int step = 0; step < 6000; ++step) {
-      int64_t n = static_cast<int64_t>(m.size());
-      switch (rng() % 12) {
-        case 0:
-        case 1: {
-          auto v = RandomValue(rng);
-          ql.PushBack(v);
-          m.push_back(v);
-          break;
-        }
-        case 2: {
-          auto v = RandomValue(rng);
-          ql.PushFront(v);
-          m.push_front(v);
-          break;
-        }
-        case 3:
-          if (n) {
-            std::string got;
-            bool front = rng() % 2;
-            auto fn = [&](const Quicklist::Value& v) { got = Str(v); };
-            if (front) {
-              ql.PopFront(fn);
-              ASSERT_EQ(got, m.front());
-              m.pop_front();
-            } else {
-              ql.PopBack(fn);
-              ASSERT_EQ(got, m.back());
-              m.pop_back();
-            }
-          }
-          break;
-        case 4:
-          if (n) {
-            int64_t i = static_cast<int64_t>(rng() % n);
+    size_t compressed_seen = 0;
+    for (int fill : {1, 2, 7, 128, -1, -2}) {
+      SCOPED_TRACE("fill " + std::to_string(fill) + " depth " + std::to_string(depth));
+      std::mt19937_64 rng(fill + 1000 + depth);
+      Quicklist ql(fill);
+      ql.set_compress_depth(depth);
+      std::deque<std::string> m;
+      for (int step = 0; step < 6000; ++step) {
+        int64_t n = static_cast<int64_t>(m.size());
+        switch (rng() % 12) {
+          case 0:
+          case 1: {
             auto v = RandomValue(rng);
-            bool after = rng() % 2;
-            ql.Insert(ql.At(i), v, after);
-            m.insert(m.begin() + i + (after ? 1 : 0), v);
+            ql.PushBack(v);
+            m.push_back(v);
+            break;
           }
-          break;
-        case 5:
-          if (n) {
-            int64_t i = static_cast<int64_t>(rng() % n);
+          case 2: {
             auto v = RandomValue(rng);
-            ql.Replace(ql.At(i - (rng() % 2 ? n : 0)), v);
-            m[i] = v;
+            ql.PushFront(v);
+            m.push_front(v);
+            break;
           }
-          break;
-        case 6:
-          if (n) {
-            size_t s = rng() % n, c = rng() % 10;
-            ql.EraseRange(s, c);
-            m.erase(m.begin() + s, m.begin() + std::min<size_t>(n, s + c));
-          }
-          break;
-        case 7:
-          if (n) {  // LREM-like: remove up to 3 matches of a value in either direction
-            std::string target = Str(ql.Get(ql.At(rng() % n)));
-            bool fwd = rng() % 2;
-            int removed = 0;
-            for (auto it = fwd ? ql.Begin() : ql.RBegin(); it.valid() && removed < 3;) {
-              if (ql.Equals(it, target)) {
-                it = ql.Erase(it, fwd);
-                ++removed;
+          case 3:
+            if (n) {
+              std::string got;
+              bool front = rng() % 2;
+              auto fn = [&](const Quicklist::Value& v) { got = Str(v); };
+              if (front) {
+                ql.PopFront(fn);
+                ASSERT_EQ(got, m.front());
+                m.pop_front();
               } else {
-                it = fwd ? ql.Next(it) : ql.Prev(it);
+                ql.PopBack(fn);
+                ASSERT_EQ(got, m.back());
+                m.pop_back();
               }
             }
-            ql.Compact();
-            removed = 0;
-            if (fwd) {
-              for (auto it = m.begin(); it != m.end() && removed < 3;) {
-                if (*it == target) {
-                  it = m.erase(it);
+            break;
+          case 4:
+            if (n) {
+              int64_t i = static_cast<int64_t>(rng() % n);
+              auto v = RandomValue(rng);
+              bool after = rng() % 2;
+              ql.Insert(ql.At(i), v, after);
+              m.insert(m.begin() + i + (after ? 1 : 0), v);
+            }
+            break;
+          case 5:
+            if (n) {
+              int64_t i = static_cast<int64_t>(rng() % n);
+              auto v = RandomValue(rng);
+              ql.Replace(ql.At(i - (rng() % 2 ? n : 0)), v);
+              m[i] = v;
+            }
+            break;
+          case 6:
+            if (n) {
+              size_t s = rng() % n, c = rng() % 10;
+              ql.EraseRange(s, c);
+              m.erase(m.begin() + s, m.begin() + std::min<size_t>(n, s + c));
+            }
+            break;
+          case 7:
+            if (n) {  // LREM-like: remove up to 3 matches of a value in either direction
+              std::string target = Str(ql.Get(ql.At(rng() % n)));
+              bool fwd = rng() % 2;
+              int removed = 0;
+              for (auto it = fwd ? ql.Begin() : ql.RBegin(); it.valid() && removed < 3;) {
+                if (ql.Equals(it, target)) {
+                  it = ql.Erase(it, fwd);
                   ++removed;
                 } else {
-                  ++it;
+                  it = fwd ? ql.Next(it) : ql.Prev(it);
                 }
               }
-            } else {
-              for (int64_t i = static_cast<int64_t>(m.size()) - 1; i >= 0 && removed < 3; --i) {
-                if (m[i] == target) {
-                  m.erase(m.begin() + i);
-                  ++removed;
+              ql.Compact();
+              removed = 0;
+              if (fwd) {
+                for (auto it = m.begin(); it != m.end() && removed < 3;) {
+                  if (*it == target) {
+                    it = m.erase(it);
+                    ++removed;
+                  } else {
+                    ++it;
+                  }
+                }
+              } else {
+                for (int64_t i = static_cast<int64_t>(m.size()) - 1; i >= 0 && removed < 3; --i) {
+                  if (m[i] == target) {
+                    m.erase(m.begin() + i);
+                    ++removed;
+                  }
                 }
               }
             }
-          }
-          break;
-        case 8:
-          if (n) {
-            int64_t i = static_cast<int64_t>(rng() % n);
-            ASSERT_EQ(Str(ql.Get(ql.At(i))), m[i]);
-          }
-          break;
-        case 9:
-          ql.Settle();  // what a read command does when it is done
-          break;
-        default:
-          ASSERT_EQ(ql.size(), m.size());
-          break;
+            break;
+          case 8:
+            if (n) {
+              int64_t i = static_cast<int64_t>(rng() % n);
+              ASSERT_EQ(Str(ql.Get(ql.At(i))), m[i]);
+            }
+            break;
+          case 9:
+            ql.Settle();  // what a read command does when it is done
+            break;
+          default:
+            ASSERT_EQ(ql.size(), m.size());
+            break;
+        }
+        if (step % 500 == 0) {
+          ExpectContents(ql, m);
+          CheckCompression(ql);
+          compressed_seen += ql.compressed_nodes();
+          if (HasFatalFailure()) return;
+          Quicklist copy = ql.Clone();
+          ExpectContents(copy, m);
+          CheckCompression(copy);
+          if (HasFatalFailure()) return;
+        }
       }
-      if (step % 500 == 0) {
-        ExpectContents(ql, m);
-        CheckCompression(ql);
-        compressed_seen += ql.compressed_nodes();
-        if (HasFatalFailure()) return;
-        Quicklist copy = ql.Clone();
-        ExpectContents(copy, m);
-        CheckCompression(copy);
-        if (HasFatalFailure()) return;
-      }
+      ExpectContents(ql, m);
+      CheckCompression(ql);
+      compressed_seen += ql.compressed_nodes();
     }
-    ExpectContents(ql, m);
-    CheckCompression(ql);
-    compressed_seen += ql.compressed_nodes();
-  }
-  if (depth > 0) {
-    EXPECT_GT(compressed_seen, 0u) << "depth " << depth;
-  }
+    if (depth > 0) {
+      EXPECT_GT(compressed_seen, 0u) << "depth " << depth;
+    }
   }
 }
 
