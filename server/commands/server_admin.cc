@@ -8,6 +8,7 @@
 
 #include "server/commands/command.h"
 #include "server/commands/command_meta.h"
+#include "server/commands/key_specs.h"
 #include "server/commands/memory_cmd.h"
 #include "server/commands/pubsub.h"
 #include "server/net/connection.h"
@@ -432,6 +433,76 @@ void ReplyKeySpecs(resp::ReplyBuilder& rb, const CommandMeta* meta) {
   }
 }
 
+// A command or one of its subcommands, as COMMAND LIST, INFO and GETKEYS name them.
+struct CommandRef {
+  const CommandSpec* spec = nullptr;  // the command, or the container of a subcommand
+  int sub = -1;                       // index into spec->subcommands, or -1
+
+  std::string FullName() const {
+    return sub < 0 ? std::string(spec->name) : Cat(spec->name, "|", spec->subcommands[sub]);
+  }
+};
+
+int FindSubcommand(const CommandSpec& s, std::string_view name) {
+  for (size_t i = 0; i < s.subcommands.size(); ++i) {
+    if (EqualsIgnoreCase(s.subcommands[i], name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// "get" or "config|get", in any case; a null spec when there is no such command.
+CommandRef FindCommandRef(std::string_view name) {
+  const size_t bar = name.find('|');
+  const CommandSpec* s = CommandTable::Get().Find(name.substr(0, bar));
+  if (s == nullptr || bar == std::string_view::npos) return {s, -1};
+  const int sub = FindSubcommand(*s, name.substr(bar + 1));
+  return sub < 0 ? CommandRef{} : CommandRef{s, sub};
+}
+
+// ACL categories as COMMAND INFO lists them: Redis' for a subcommand, its container's when
+// Redis has no entry for it.
+void RefCategories(const CommandRef& r, std::vector<std::string_view>* out) {
+  if (r.sub >= 0) {
+    if (const CommandMeta* m = FindCommandMeta(r.FullName())) {
+      *out = m->categories;
+      return;
+    }
+  }
+  CategoryNames(*r.spec, out);
+}
+
+void ReplySubcommandInfo(resp::ReplyBuilder& rb, const CommandSpec& s, size_t i) {
+  const CommandRef ref{&s, static_cast<int>(i)};
+  const std::string full = ref.FullName();
+  if (const CommandMeta* m = FindCommandMeta(full)) {
+    rb.ArrayHeader(10);
+    rb.Bulk(full);
+    rb.Integer(m->arity);
+    ReplyNames(rb, m->flags);
+    rb.Integer(m->first_key);
+    rb.Integer(m->last_key);
+    rb.Integer(m->step);
+    ReplyNames(rb, m->categories);
+    ReplyNames(rb, m->tips, /*bulk=*/true);
+    ReplyKeySpecs(rb, m);
+    rb.SetHeader(0);
+    return;
+  }
+  rb.ArrayHeader(10);
+  rb.Bulk(full);
+  rb.Integer(-2);
+  rb.SetHeader(0);
+  rb.Integer(0);
+  rb.Integer(0);
+  rb.Integer(0);
+  std::vector<std::string_view> categories;
+  CategoryNames(s, &categories);
+  ReplyNames(rb, categories);
+  rb.SetHeader(0);
+  rb.SetHeader(0);
+  rb.SetHeader(0);
+}
+
 void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   auto& rb = ctx.rb;
   rb.ArrayHeader(10);
@@ -460,37 +531,7 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   } else {
     rb.ArrayHeader(s.subcommands.size());
   }
-  for (auto sc : s.subcommands) {
-    const std::string full = Cat(s.name, "|", sc);
-    if (const CommandMeta* m = FindCommandMeta(full)) {
-      rb.ArrayHeader(10);
-      rb.Bulk(full);
-      rb.Integer(m->arity);
-      ReplyNames(rb, m->flags);
-      rb.Integer(m->first_key);
-      rb.Integer(m->last_key);
-      rb.Integer(m->step);
-      ReplyNames(rb, m->categories);
-      ReplyNames(rb, m->tips, /*bulk=*/true);
-      ReplyKeySpecs(rb, m);
-      rb.SetHeader(0);
-      continue;
-    }
-    rb.ArrayHeader(10);
-    rb.Bulk(full);
-    rb.Integer(-2);
-    rb.SetHeader(0);
-    rb.Integer(0);
-    rb.Integer(0);
-    rb.Integer(0);
-    std::vector<std::string_view> categories;
-    CategoryNames(s, &categories);
-    rb.SetHeader(categories.size());
-    for (auto c : categories) rb.Simple(c);
-    rb.SetHeader(0);
-    rb.SetHeader(0);
-    rb.SetHeader(0);
-  }
+  for (size_t i = 0; i < s.subcommands.size(); ++i) ReplySubcommandInfo(rb, s, i);
 }
 
 void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& s) {
@@ -528,6 +569,57 @@ void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& s) {
   }
 }
 
+// COMMAND GETKEYS / GETKEYSANDFLAGS <command line>: the keys the command would touch, found by
+// its key specs, and with the flags of the spec that found each.
+void CommandGetKeys(CommandContext& ctx, bool with_flags) {
+  auto& a = ctx.args;
+  if (a.size() < 4) {
+    return ctx.Error(Cat("ERR wrong number of arguments for 'command|",
+                         with_flags ? "getkeysandflags" : "getkeys", "' command"));
+  }
+  const std::span<const std::string_view> cmd = a.subspan(2);
+  CommandRef r{CommandTable::Get().Find(cmd[0]), -1};
+  if (r.spec != nullptr && !r.spec->subcommands.empty()) {
+    r.sub = FindSubcommand(*r.spec, cmd[1]);
+    if (r.sub < 0) r.spec = nullptr;
+  }
+  if (r.spec == nullptr) return ctx.Error("ERR Invalid command specified");
+  const CommandMeta* m = FindCommandMeta(r.FullName());
+  if (m == nullptr || m->key_specs.empty()) {
+    return ctx.Error("ERR The command has no key arguments");
+  }
+  const int argc = static_cast<int>(cmd.size());
+  if ((m->arity > 0 && argc != m->arity) || argc < -m->arity) {
+    return ctx.Error("ERR Invalid number of arguments specified for command");
+  }
+  std::vector<SpecKey> keys;
+  if (!KeysFromSpecs(m->key_specs, cmd, &keys) || keys.empty()) {
+    return ctx.Error("ERR Invalid arguments specified for command");
+  }
+  ctx.rb.ArrayHeader(keys.size());
+  for (const SpecKey& k : keys) {
+    if (!with_flags) {
+      ctx.rb.Bulk(cmd[k.pos]);
+      continue;
+    }
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Bulk(cmd[k.pos]);
+    const std::vector<std::string_view>* flags = &m->key_specs[k.spec].flags;
+    // SET's key flags depend on its arguments (Redis marks the spec variable_flags): it reads
+    // the old value only with GET.
+    if (r.sub < 0 && r.spec->name == "set") {
+      static const std::vector<std::string_view> kWithGet = {"RW", "access", "update"};
+      static const std::vector<std::string_view> kOverwrite = {"OW", "update"};
+      flags = &kOverwrite;
+      for (size_t i = 3; i < cmd.size(); ++i) {
+        if (EqualsLower(cmd[i], "get")) flags = &kWithGet;
+      }
+    }
+    ctx.rb.SetHeader(flags->size());
+    for (auto f : *flags) ctx.rb.Simple(f);
+  }
+}
+
 void CommandCmd(CommandContext& ctx) {
   auto& a = ctx.args;
   auto& table = CommandTable::Get();
@@ -550,11 +642,13 @@ void CommandCmd(CommandContext& ctx) {
     }
     ctx.rb.ArrayHeader(a.size() - 2);
     for (size_t i = 2; i < a.size(); ++i) {
-      const CommandSpec* s = table.Find(a[i]);
-      if (s) {
-        ReplyCommandInfo(ctx, *s);
-      } else {
+      const CommandRef r = FindCommandRef(a[i]);
+      if (r.spec == nullptr) {
         ctx.rb.Null();
+      } else if (r.sub < 0) {
+        ReplyCommandInfo(ctx, *r.spec);
+      } else {
+        ReplySubcommandInfo(ctx.rb, *r.spec, static_cast<size_t>(r.sub));
       }
     }
     return;
@@ -573,27 +667,45 @@ void CommandCmd(CommandContext& ctx) {
     return;
   }
   if (EqualsLower(sub, "list")) {
-    std::vector<std::string_view> names;
-    if (a.size() == 2) {
-      for (auto& s : table.all()) names.push_back(s.name);
-    } else if (a.size() == 5 && EqualsLower(a[2], "filterby")) {
-      for (auto& s : table.all()) {
-        if (EqualsLower(a[3], "pattern")) {
-          if (GlobMatch(a[4], s.name, true)) names.push_back(s.name);
-        } else if (EqualsLower(a[3], "aclcat")) {
-          if (EqualsLower(a[4], s.group)) names.push_back(s.name);
-        } else if (EqualsLower(a[3], "module")) {
-        } else {
-          return ctx.Error(kErrSyntax);
-        }
+    // Every command and subcommand ("config|get"), as Redis 7 lists them.
+    enum { kAll, kPattern, kAclCat, kModule } filter = kAll;
+    if (a.size() == 5 && EqualsLower(a[2], "filterby")) {
+      if (EqualsLower(a[3], "pattern")) {
+        filter = kPattern;
+      } else if (EqualsLower(a[3], "aclcat")) {
+        filter = kAclCat;
+      } else if (EqualsLower(a[3], "module")) {
+        filter = kModule;  // no modules: nothing matches
+      } else {
+        return ctx.Error(kErrSyntax);
       }
-    } else {
+    } else if (a.size() != 2) {
       return ctx.Error(kErrSyntax);
     }
+    std::vector<std::string> names;
+    std::vector<std::string_view> categories;
+    for (auto& s : table.all()) {
+      for (int i = -1; i < static_cast<int>(s.subcommands.size()); ++i) {
+        const CommandRef r{&s, i};
+        std::string full = r.FullName();
+        bool keep = filter == kAll;
+        if (filter == kPattern) keep = GlobMatch(a[4], full, /*nocase=*/true);
+        if (filter == kAclCat) {
+          categories.clear();
+          RefCategories(r, &categories);
+          for (auto c : categories) {
+            if (EqualsIgnoreCase(c.substr(1), a[4])) keep = true;
+          }
+        }
+        if (keep) names.push_back(std::move(full));
+      }
+    }
     ctx.rb.ArrayHeader(names.size());
-    for (auto n : names) ctx.rb.Bulk(n);
+    for (const auto& n : names) ctx.rb.Bulk(n);
     return;
   }
+  if (EqualsLower(sub, "getkeys")) return CommandGetKeys(ctx, /*with_flags=*/false);
+  if (EqualsLower(sub, "getkeysandflags")) return CommandGetKeys(ctx, /*with_flags=*/true);
   if (EqualsLower(sub, "help")) {
     static constexpr std::string_view kHelp[] = {
         "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -605,10 +717,18 @@ void CommandCmd(CommandContext& ctx) {
         "    Return a list of all commands in this Redis server.",
         "INFO [<command-name> ...]",
         "    Return details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
         "DOCS [<command-name> ...]",
         "    Return documentation details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full Redis command.",
+        "GETKEYSANDFLAGS <full-command>",
+        "    Return the keys and the access flags from a full Redis command.",
         "HELP",
-        "    Print this help."};
+        "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try COMMAND HELP."));
@@ -677,7 +797,7 @@ void RegisterServerCommands(CommandTable& t) {
          "server",
          "Get array of Redis command details",
          "2.8.13",
-         {"count", "info", "docs", "list", "help"}});
+         {"count", "info", "docs", "list", "getkeys", "getkeysandflags", "help"}});
   t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server",
          "Return the current server time", "2.6.0"});
   t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server",

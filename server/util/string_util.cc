@@ -43,7 +43,8 @@ bool ParseInt64(std::string_view s, int64_t* out) {
 }
 
 namespace {
-// strtold/strtod need a NUL-terminated string; values longer than this are not numbers Redis accepts.
+// strtold/strtod need a NUL-terminated string; values longer than this are not numbers Redis
+// accepts.
 constexpr size_t kMaxNumberLen = 5120;
 
 bool HasSpaceOrEmpty(std::string_view s) {
@@ -100,6 +101,17 @@ bool EqualsLower(std::string_view s, std::string_view lower_literal) {
     char c = s[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     if (c != lower_literal[i]) return false;
+  }
+  return true;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
   }
   return true;
 }

@@ -27,6 +27,8 @@ size_t FormatInt64(int64_t v, char* buf);
 
 // ASCII case-insensitive comparison against a lower-case literal.
 bool EqualsLower(std::string_view s, std::string_view lower_literal);
+// ASCII case-insensitive equality of two arbitrary strings.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Copies s lower-cased into buf (capacity cap); returns false if it does not fit.
 bool ToLowerInto(std::string_view s, char* buf, size_t cap, std::string_view* out);

@@ -543,6 +543,90 @@ def test_command_deterministic_replies(d):
     d.cmd("COMMAND", "LIST", "FILTERBY", "BOGUS", "x")
 
 
+def test_command_list_names_subcommands_and_filters_as_redis(pair):
+    """COMMAND LIST names every command and subcommand ("config|get"); FILTERBY PATTERN matches
+    the full names without regard to case, FILTERBY ACLCAT the ACL categories. Shoal has fewer
+    commands than Redis: each list must equal Redis' list cut down to the names Shoal has."""
+    tc = Conn(pair.target.host, pair.target.port, label=TARGET_LABEL)
+    rc = Conn(pair.ref.host, pair.ref.port, label=REF_LABEL)
+    try:
+        mine = tc.callv("COMMAND", "LIST")
+        assert len(mine) == len(set(mine)), "a name listed twice"
+        theirs = set(rc.callv("COMMAND", "LIST"))
+        assert b"config|get" in mine and b"client|id" in mine and b"command|getkeys" in mine
+        for name in [x for x in mine if b"|" not in x]:
+            info = _command_info(tc, name.decode())
+            for sub in info[9]:
+                assert sub[0] in mine, f"{sub[0]!r}: in COMMAND INFO, not in COMMAND LIST"
+        known = set(mine) & theirs
+        assert len(known) >= len(mine) - 2, f"names Redis does not have: {sorted(set(mine) - theirs)}"
+        cases = [("PATTERN", p) for p in ("*|get", "CONFIG|G*", "z*", "*", "nosuch*")]
+        cases += [("ACLCAT", c) for c in ("string", "LIST", "hash", "set", "sortedset", "keyspace", "read",
+                                          "write", "fast", "slow", "dangerous", "admin", "connection",
+                                          "blocking", "pubsub", "transaction", "nosuch")]
+        problems = []
+        for kind, arg in cases:
+            t = set(tc.callv("COMMAND", "LIST", "FILTERBY", kind, arg))
+            r = set(rc.callv("COMMAND", "LIST", "FILTERBY", kind, arg)) & known
+            if t & theirs != r:
+                problems.append(f"{kind} {arg}: only shoal {sorted(t - r)}, only redis {sorted(r - t)}")
+        assert not problems, "\n  ".join(problems)
+    finally:
+        tc.close()
+        rc.close()
+
+
+GETKEYS_CASES = [
+    ("SET", "a", "b"), ("SET", "a", "b", "EX", "10", "get"), ("SET", "a", "get"), ("GET", "a", "b"),
+    ("MSET", "a", "1", "b", "2"), ("MSET", "a", "1", "b"), ("DEL", "a", "b", "c"), ("RENAME", "a", "b"),
+    ("COPY", "a", "b", "DB", "1"), ("LMOVE", "a", "b", "left", "right"), ("BLPOP", "a", "b", "0"),
+    ("LMPOP", "2", "a", "b", "left"), ("LMPOP", "0", "a", "left"), ("LMPOP", "x", "a", "left"),
+    ("LMPOP", "3", "a", "left"), ("BLMPOP", "0", "2", "a", "b", "left"), ("ZUNIONSTORE", "d", "2", "a", "b"),
+    ("ZUNIONSTORE", "d", "0", "x"), ("ZUNIONSTORE", "d", "-1", "a", "b"), ("ZUNIONSTORE", "d", "5", "a", "b"),
+    ("ZINTER", "2", "a", "b", "WEIGHTS", "1", "2"), ("ZDIFF", "1", "a"), ("ZINTERCARD", "0"),
+    ("SINTERCARD", "2", "a", "b", "LIMIT", "1"), ("SINTERCARD", "0", "a"), ("ZMPOP", "1", "z", "MIN"),
+    ("BZMPOP", "0", "1", "z", "MAX"), ("OBJECT", "ENCODING", "k"), ("OBJECT", "FREQ", "k"),
+    ("MEMORY", "USAGE", "k"), ("CONFIG", "GET", "x"), ("CONFIG", "NOSUCH", "x"), ("command", "getkeys", "get", "a"),
+    ("PING", "x"), ("NOSUCH", "a"), ("SMOVE", "a", "b", "m"), ("WATCH", "a", "b"), ("PUBLISH", "c", "m"),
+    ("GETEX", "a"), ("SUNIONSTORE", "d", "a", "b"), ("ZRANGESTORE", "d", "s", "0", "-1"), ("EXISTS", "a", "a"),
+]
+
+
+def test_command_getkeys_and_flags_as_redis(d):
+    """COMMAND GETKEYS / GETKEYSANDFLAGS: the keys a command line names, with each key's access
+    flags, byte for byte as Redis answers, errors included."""
+    for sub in ("GETKEYS", "GETKEYSANDFLAGS"):
+        d.cmd("COMMAND", sub)
+        d.cmd("COMMAND", sub, "GET")
+        for case in GETKEYS_CASES:
+            d.cmd("COMMAND", sub, *case)
+
+
+def test_command_getkeys_for_every_command_as_redis(pair):
+    """Every Shoal command (and subcommand) with generic arguments of each length from its arity
+    up: COMMAND GETKEYS and GETKEYSANDFLAGS reply exactly as Redis does."""
+    tc = Conn(pair.target.host, pair.target.port, label=TARGET_LABEL)
+    rc = Conn(pair.ref.host, pair.ref.port, label=REF_LABEL)
+    try:
+        problems = []
+        for name in [x.decode() for x in tc.callv("COMMAND", "LIST")]:
+            info = _command_info(tc, name)
+            if _command_info(rc, name) is None:
+                continue
+            words, arity = name.split("|"), abs(info[1])
+            for extra in range(3):
+                args = words + [f"k{i}" if i % 2 else "2" for i in range(arity - len(words) + extra)]
+                for sub in ("GETKEYS", "GETKEYSANDFLAGS"):
+                    t = tc.call("COMMAND", sub, *args)
+                    r = rc.call("COMMAND", sub, *args)
+                    if t != r:
+                        problems.append(f"{sub} {args}: {t!r} != redis {r!r}")
+        assert not problems, f"{len(problems)} differences:\n  " + "\n  ".join(problems[:20])
+    finally:
+        tc.close()
+        rc.close()
+
+
 def test_command_info_reply_types_resp3(pair):
     for label, _, c in conns(pair):
         try:
