@@ -80,7 +80,7 @@ inline void AppendBulkLike(std::string* out, std::string_view s) {
     char small[kMaxLineHeader + kSmallBulk + 2];
     const char* p = LineHeaderU(small, '$', s.size());
     char* end = small + kMaxLineHeader;
-    std::memcpy(end, s.data(), s.size());
+    if (!s.empty()) std::memcpy(end, s.data(), s.size());  // an empty view may hold nullptr
     end += s.size();
     end[0] = '\r';
     end[1] = '\n';
