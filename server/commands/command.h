@@ -79,6 +79,7 @@ class CommandTable {
 // Called once at start-up: each family registers its commands.
 void RegisterAllCommands();
 void RegisterStringCommands(CommandTable& t);
+void RegisterBitmapCommands(CommandTable& t);
 void RegisterKeyCommands(CommandTable& t);
 void RegisterMemoryCommands(CommandTable& t);
 void RegisterSlowlogCommands(CommandTable& t);

@@ -61,6 +61,7 @@ void RegisterAllCommands() {
   done = true;
   CommandTable& t = CommandTable::Get();
   RegisterStringCommands(t);
+  RegisterBitmapCommands(t);
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);

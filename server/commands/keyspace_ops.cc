@@ -78,6 +78,47 @@ void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::st
   }
 }
 
+Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t min_len) {
+  const auto want = static_cast<uint32_t>(min_len);
+  if (!link) {
+    Entry* e = Entry::New(key, ObjType::kString, want, false);
+    if (want) memset(e->value(), 0, want);
+    e->flags |= Entry::kRawEncoded;
+    db.Insert(e);
+    return e;
+  }
+  Entry* e = *link;
+  if (!(e->flags & Entry::kIntEncoded)) {
+    const uint32_t cur = e->value_len();
+    if (want <= cur) {
+      e->flags |= Entry::kRawEncoded;
+      return e;
+    }
+    if (e->GrowValueInPlace(want)) {
+      memset(e->value() + cur, 0, want - cur);
+      e->flags |= Entry::kRawEncoded;
+      return e;
+    }
+  }
+  char buf[24];
+  const std::string_view old = StringValue(e, buf);
+  const size_t len = std::max(old.size(), min_len);
+  constexpr size_t kGreedyLimit = size_t{1} << 20;
+  const size_t room = len < kGreedyLimit ? len * 2 : len + kGreedyLimit;
+  // Only a value that grows gets room to spare: a first write to a string is sized exactly.
+  const bool growing = len > old.size() && !(e->flags & Entry::kIntEncoded);
+  Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(len), e->has_expire(),
+                        growing ? static_cast<uint32_t>(std::min<size_t>(room, UINT32_MAX)) : 0);
+  if (e->has_expire()) n->set_expire_at(e->expire_at());
+  if (!old.empty()) memcpy(n->value(), old.data(), old.size());
+  if (len > old.size()) memset(n->value() + old.size(), 0, len - old.size());
+  n->flags |= Entry::kRawEncoded;
+  n->atime = e->atime;
+  TouchKey(n);
+  db.Replace(link, n);
+  return n;
+}
+
 void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms) {
   Entry* old = link ? *link : nullptr;
   if (old && (old->flags & Entry::kIntEncoded)) {

@@ -28,6 +28,15 @@ void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::st
 // Same for an integer value (INCR family): stored as an int64.
 void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms);
 
+// The string at link (FindLink's result; nullptr creates key) made writable with a value at least
+// min_len bytes long, zero-filled past its old end, for APPEND, SETRANGE, SETBIT and BITFIELD: an
+// integer-encoded value becomes its decimal text and the entry is marked raw. The caller has
+// checked the type and proto-max-bulk-len. A growing string extends in place while its allocation
+// has room; otherwise it moves to one with room to spare (twice the new length up to 1 MiB, 1 MiB
+// more beyond, as Redis' strings grow), so a string built by many appends costs amortized O(1) per
+// byte instead of a copy of the whole value each time. Returns the entry now at the key.
+Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t min_len);
+
 // A copy of e under another key, with the given deadline (kNoExpire for none); collections are
 // copied deeply (COPY). The caller owns the result.
 Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at);

@@ -355,6 +355,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
   if (g == "list") out->push_back("@list");
   if (g == "hash") out->push_back("@hash");
   if (g == "string") out->push_back("@string");
+  if (g == "bitmap") out->push_back("@bitmap");
   if (g == "pubsub") out->push_back("@pubsub");
   if (f & kCmdAdmin) out->push_back("@admin");
   out->push_back((f & kCmdFast) ? "@fast" : "@slow");
@@ -613,6 +614,24 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
       flags = &kOverwrite;
       for (size_t i = 3; i < cmd.size(); ++i) {
         if (EqualsLower(cmd[i], "get")) flags = &kWithGet;
+      }
+    }
+    // BITFIELD reads only when every operation is a GET (OVERFLOW aside); anything else,
+    // including what does not parse, counts as a write, as Redis decides.
+    if (r.sub < 0 && r.spec->name == "bitfield") {
+      static const std::vector<std::string_view> kRead = {"RO", "access"};
+      static const std::vector<std::string_view> kWrite = {"RW", "access", "update"};
+      flags = &kRead;
+      for (size_t i = 2; i < cmd.size(); ++i) {
+        const size_t rest = cmd.size() - i - 1;
+        if (EqualsLower(cmd[i], "get") && rest >= 2) {
+          i += 2;
+        } else if (EqualsLower(cmd[i], "overflow") && rest >= 1) {
+          i += 1;
+        } else {
+          flags = &kWrite;
+          break;
+        }
       }
     }
     ctx.rb.SetHeader(flags->size());

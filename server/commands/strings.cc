@@ -289,17 +289,11 @@ void AppendCmd(CommandContext& ctx) {
   Entry* e = *link;
   if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
   char buf[24];
-  std::string_view cur = StringValue(e, buf);
-  if (!CheckStringLength(ctx, cur.size() + add.size())) return;
-  size_t total = cur.size() + add.size();
-  Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(total), e->has_expire());
-  if (e->has_expire()) n->set_expire_at(e->expire_at());
-  memcpy(n->value(), cur.data(), cur.size());
-  if (!add.empty()) memcpy(n->value() + cur.size(), add.data(), add.size());
-  n->flags |= Entry::kRawEncoded;
-  n->atime = e->atime;
-  TouchKey(n);
-  db.Replace(link, n);
+  const size_t cur = StringValue(e, buf).size();
+  if (!CheckStringLength(ctx, cur + add.size())) return;
+  const size_t total = cur + add.size();
+  e = WritableString(db, link, key, total);
+  if (!add.empty()) memcpy(e->value() + cur, add.data(), add.size());
   NotifyKeyspaceEvent(ctx, kNotifyString, "append", key);
   ctx.rb.Integer(static_cast<int64_t>(total));
 }
@@ -398,41 +392,20 @@ void SetRangeCmd(CommandContext& ctx) {
   if (offset < 0) return ctx.Error("ERR offset is out of range");
   DbTable& db = ctx.Db(key);
   EntrySlot link = db.FindLink(key, ctx.now_ms);
-  if (!link) {
-    if (val.empty()) return ctx.rb.Integer(0);
-    if (!CheckStringLength(ctx, static_cast<uint64_t>(offset) + val.size())) return;
-    std::string s(static_cast<size_t>(offset), '\0');
-    s.append(val);
-    SetStringValue(db, key, s, kNoExpire, false, ctx.now_ms);
-    Entry* e = db.Find(key, ctx.now_ms);
-    if (e && !(e->flags & Entry::kIntEncoded)) e->flags |= Entry::kRawEncoded;
-    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
-    return ctx.rb.Integer(static_cast<int64_t>(s.size()));
+  size_t cur = 0;
+  if (link) {
+    Entry* e = *link;
+    if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+    char buf[24];
+    cur = StringValue(e, buf).size();
   }
-  Entry* e = *link;
-  if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
-  char buf[24];
-  std::string_view cur = StringValue(e, buf);
-  if (val.empty()) return ctx.rb.Integer(static_cast<int64_t>(cur.size()));
+  if (val.empty()) return ctx.rb.Integer(static_cast<int64_t>(cur));
   if (!CheckStringLength(ctx, static_cast<uint64_t>(offset) + val.size())) return;
-  size_t total = std::max(cur.size(), static_cast<size_t>(offset) + val.size());
-  if (!(e->flags & Entry::kIntEncoded) && total == cur.size()) {
-    memcpy(e->value() + offset, val.data(), val.size());
-    e->flags |= Entry::kRawEncoded;
-    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
-    return ctx.rb.Integer(static_cast<int64_t>(total));
-  }
-  Entry* n = Entry::New(key, ObjType::kString, static_cast<uint32_t>(total), e->has_expire());
-  if (e->has_expire()) n->set_expire_at(e->expire_at());
-  memcpy(n->value(), cur.data(), cur.size());
-  if (total > cur.size()) memset(n->value() + cur.size(), 0, total - cur.size());
-  memcpy(n->value() + offset, val.data(), val.size());
-  n->flags |= Entry::kRawEncoded;
-  n->atime = e->atime;
-  TouchKey(n);
-  db.Replace(link, n);
+  const size_t end = static_cast<size_t>(offset) + val.size();
+  Entry* e = WritableString(db, link, key, end);
+  memcpy(e->value() + offset, val.data(), val.size());
   NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", key);
-  ctx.rb.Integer(static_cast<int64_t>(total));
+  ctx.rb.Integer(static_cast<int64_t>(std::max(cur, end)));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The keyspace entry: allocation and string value helpers.
 #include "server/store/value.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "server/store/key_clock.h"
@@ -9,10 +10,11 @@
 
 namespace shoal {
 
-Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire) {
+Entry* Entry::New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire,
+                  uint32_t capacity) {
   uint32_t klen = static_cast<uint32_t>(key.size());
   size_t size = kHeader + VarintLen(klen) + VarintLen(val_len) + (has_expire ? 8 : 0) + klen +
-                val_len;
+                std::max(val_len, capacity);
   auto* e = static_cast<Entry*>(entry_arena::Allocate(size));
   // Out of memory: nothing sane to do mid-command. Writes are refused with an OOM error before
   // the entry arena fills (entry_arena::Full, checked by the dispatcher).

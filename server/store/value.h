@@ -33,8 +33,11 @@ struct Entry {
 
   static constexpr size_t kHeader = sizeof(EntryLink) + 6;
 
-  // Allocates an entry with room for a value of val_len bytes (left uninitialized).
-  static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire);
+  // Allocates an entry with room for a value of val_len bytes (left uninitialized), or for
+  // `capacity` bytes when that is more: a string that keeps growing (APPEND, SETRANGE, SETBIT)
+  // then extends in place (GrowValueInPlace) instead of being copied on every step.
+  static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire,
+                    uint32_t capacity = 0);
   // Frees the entry and, for a collection type, destroys the collection it holds (object.h).
   static void Free(Entry* e);
   // Frees only the entry: its collection has been handed to another entry (RENAME, TTL changes).
@@ -60,6 +63,22 @@ struct Entry {
   std::string_view value_view() const {
     auto l = Layout();
     return {l.value, l.vlen};
+  }
+
+  // Value bytes this allocation holds without moving (at least value_len()).
+  size_t ValueCapacity() const {
+    return AllocSize(this) - static_cast<size_t>(Layout().value - bytes());
+  }
+  // Makes the value n bytes long in place (new bytes uninitialized) when the allocation has room
+  // and n's length field is as wide as the old one; false, and nothing changed, otherwise.
+  bool GrowValueInPlace(uint32_t n) {
+    char* p = const_cast<char*>(bytes()) + kHeader;
+    uint32_t klen, vlen;
+    char* vp = const_cast<char*>(ReadVarint(p, &klen));
+    ReadVarint(vp, &vlen);
+    if (VarintLen(n) != VarintLen(vlen) || n > ValueCapacity()) return false;
+    WriteVarint(vp, n);
+    return true;
   }
 
   int64_t expire_at() const {
