@@ -35,6 +35,10 @@ enum CommandFlag : uint32_t {
   kCmdSkipSlowlog = 1 << 12,
   kCmdAllowBusy = 1 << 13,
   kCmdNoMulti = 1 << 14,  // refused inside MULTI (COMMAND INFO's no_multi)
+  // Runs with every shard locked: it reads keys its key positions do not name (SORT's BY and GET
+  // patterns). Its first key is only read; the others (SORT's STORE destination) count as
+  // written for WATCH and blocked-client wake-ups.
+  kCmdLockAll = 1 << 15,
 };
 
 struct CommandContext;
@@ -80,6 +84,9 @@ class CommandTable {
 void RegisterAllCommands();
 void RegisterStringCommands(CommandTable& t);
 void RegisterBitmapCommands(CommandTable& t);
+void RegisterSortCommands(CommandTable& t);
+// SORT's key positions: the sorted key, then the STORE destination if any (sort.cc).
+void SortKeys(std::span<const std::string_view> args, KeyPositions* out);
 void RegisterKeyCommands(CommandTable& t);
 void RegisterMemoryCommands(CommandTable& t);
 void RegisterSlowlogCommands(CommandTable& t);

@@ -62,6 +62,7 @@ void RegisterAllCommands() {
   CommandTable& t = CommandTable::Get();
   RegisterStringCommands(t);
   RegisterBitmapCommands(t);
+  RegisterSortCommands(t);
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);

@@ -178,7 +178,18 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
       ctx.known_key = args[keys[0]];
       ctx.known_shard = shards[0];
     }
-    if (!locks_held && !keys.empty()) {
+    // Unlocks every shard at the end of the scope when this command took them all.
+    struct AllShards {
+      Store* store = nullptr;
+      ~AllShards() {
+        if (store) store->UnlockAll();
+      }
+    } all_shards;
+    if (!locks_held && (spec->flags & kCmdLockAll)) {
+      store.LockAll();
+      all_shards.store = &store;
+      ctx.all_shards_locked = true;
+    } else if (!locks_held && !keys.empty()) {
       for (uint32_t s : shards) locks.Add(s);
       locks.Acquire(store);
     }
@@ -188,7 +199,7 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
     // on the side of failing an EXEC the client will retry) and wakes the first client blocked on
     // each of them.
     if ((spec->flags & kCmdWrite) && !ctx.failed && !ctx.blocked) {
-      for (size_t k = 0; k < keys.size(); ++k) {
+      for (size_t k = (spec->flags & kCmdLockAll) ? 1 : 0; k < keys.size(); ++k) {
         Shard& shard = store.shard(shards[k]);
         if (!shard.watch.empty()) shard.watch.Touch(db, args[keys[k]]);
         if (!shard.blocked.empty()) {

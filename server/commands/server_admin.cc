@@ -340,6 +340,8 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
           {"flushall", {"@keyspace", "@write", "@slow", "@dangerous"}},
           {"flushdb", {"@keyspace", "@write", "@slow", "@dangerous"}},
           {"swapdb", {"@keyspace", "@write", "@fast", "@dangerous"}},
+          {"sort", {"@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"}},
+          {"sort_ro", {"@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"}},
       };
   if (auto it = kExceptions->find(s.name); it != kExceptions->end()) {
     *out = it->second;
@@ -594,7 +596,13 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
     return ctx.Error("ERR Invalid number of arguments specified for command");
   }
   std::vector<SpecKey> keys;
-  if (!KeysFromSpecs(m->key_specs, cmd, &keys) || keys.empty()) {
+  if (r.sub < 0 && r.spec->name == "sort") {
+    // Its STORE key spec is of unknown kind (STORE may come anywhere): found by SortKeys, as
+    // Redis finds it with sortGetKeys; the sorted key has spec 0's flags, STORE spec 2's.
+    KeyPositions pos;
+    SortKeys(cmd, &pos);
+    for (size_t i = 0; i < pos.size(); ++i) keys.push_back({pos[i], i == 0 ? 0 : 2});
+  } else if (!KeysFromSpecs(m->key_specs, cmd, &keys) || keys.empty()) {
     return ctx.Error("ERR Invalid arguments specified for command");
   }
   ctx.rb.ArrayHeader(keys.size());

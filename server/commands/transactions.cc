@@ -111,7 +111,7 @@ void ExecCmd(CommandContext& ctx) {
     argv[i].assign(queued[i].begin(), queued[i].end());
     const CommandSpec* spec = table.Find(argv[i][0]);
     specs.push_back(spec);
-    if (spec->flags & kCmdSelfLocking) all = true;
+    if (spec->flags & (kCmdSelfLocking | kCmdLockAll)) all = true;
     KeyPositions keys;
     CommandKeyPositions(*spec, argv[i], &keys);
     for (int k : keys) locks.Add(ctx.store.ShardOf(argv[i][k]));
