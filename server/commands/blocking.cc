@@ -60,7 +60,9 @@ void Retry(Worker& worker, uint64_t conn_id, uint64_t seq, int db, const std::st
   const CommandSpec* spec = CommandTable::Get().Find(argv[0]);
   b.retrying = true;
   b.woken_key = key;
+  const size_t mark = c->out.size();
   RunCommand(*c, worker, spec, argv, /*locks_held=*/false, /*all_locked=*/false);
+  if ((c->reply_flags & Connection::kReplyOff) && c->out.size() > mark) c->out.resize(mark);
   b.retrying = false;
   b.woken_key.clear();
   if (!c->blocked) worker.ResumeInput(c);
@@ -133,6 +135,39 @@ void SendWake(Server& server, const PendingWake& w) {
       });
 }
 
+namespace {
+
+// Ends c's wait without serving it: a timeout's null reply, or with error the -UNBLOCKED error
+// of CLIENT UNBLOCK ... ERROR; its input runs again.
+void EndWait(Worker& worker, Connection* c, ClientState* st, bool error) {
+  Unregister(worker.server(), *c);
+  st->block.active = false;
+  st->block.args.clear();
+  c->blocked = false;
+  worker.server().blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+  if (!(c->reply_flags & Connection::kReplyOff)) {
+    resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
+    if (error) {
+      rb.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else if (st->block.null_array) {
+      rb.NullArray();
+    } else {
+      rb.Null();
+    }
+  }
+  worker.ResumeInput(c);
+}
+
+}  // namespace
+
+void UnblockClient(Worker& worker, uint64_t conn_id, bool error) {
+  Connection* c = worker.FindConnection(conn_id);
+  ClientState* st = c ? c->state_if_any() : nullptr;
+  if (!st || !c->blocked || !st->block.active) return;
+  worker.RemoveBlockDeadline(st->block.deadline_ms, conn_id, st->block.seq);
+  EndWait(worker, c, st, error);
+}
+
 int64_t ExpireBlockedClients(Worker& worker, int64_t now_ms) {
   auto& deadlines = worker.block_deadlines();
   while (!deadlines.empty()) {
@@ -142,18 +177,7 @@ int64_t ExpireBlockedClients(Worker& worker, int64_t now_ms) {
     Connection* c = worker.FindConnection(id);
     ClientState* st = c ? c->state_if_any() : nullptr;
     if (!st || !c->blocked || st->block.seq != seq) continue;
-    Unregister(worker.server(), *c);
-    st->block.active = false;
-    st->block.args.clear();
-    c->blocked = false;
-    worker.server().blocked_clients.fetch_sub(1, std::memory_order_relaxed);
-    resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
-    if (st->block.null_array) {
-      rb.NullArray();
-    } else {
-      rb.Null();
-    }
-    worker.ResumeInput(c);
+    EndWait(worker, c, st, /*error=*/false);
   }
   return 0;
 }

@@ -50,6 +50,9 @@ bool TakeWaiter(Shard& shard, int db, std::string_view key, PendingWake* out);
 // Sends the wake-up to the waiter's worker (no lock held).
 void SendWake(Server& server, const PendingWake& w);
 
+// CLIENT UNBLOCK, on the worker that owns conn_id: ends its wait now as a timeout would, or with
+// error the -UNBLOCKED error. Nothing happens when it is no longer blocked.
+void UnblockClient(Worker& worker, uint64_t conn_id, bool error);
 // Times out the clients of this worker whose deadline passed; returns the next deadline (ms) or 0.
 int64_t ExpireBlockedClients(Worker& worker, int64_t now_ms);
 // A closing connection leaves the queues it waits in.

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
@@ -175,12 +176,15 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   int sub = c->sub_count.load(std::memory_order_relaxed);
   int psub = c->psub_count.load(std::memory_order_relaxed);
   int multi = c->multi_count.load(std::memory_order_relaxed);
-  // Redis' letters: b blocked, P subscribed, x in MULTI; N when none applies.
-  char flag_buf[4];
+  // Redis' letters, in its order: P subscribed, x in MULTI, b blocked, U unix socket, e no-evict;
+  // N when none applies.
+  char flag_buf[8];
   size_t nflags = 0;
-  if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';
   if (sub + psub > 0) flag_buf[nflags++] = 'P';
   if (multi >= 0) flag_buf[nflags++] = 'x';
+  if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';
+  if (c->is_unix) flag_buf[nflags++] = 'U';
+  if (c->no_evict.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'e';
   if (nflags == 0) flag_buf[nflags++] = 'N';
   std::string_view flags(flag_buf, nflags);
   return Cat(
@@ -327,6 +331,61 @@ void ClientCmd(CommandContext& ctx) {
     }
     return ctx.rb.Integer(n);
   }
+  if (EqualsLower(sub, "reply")) {
+    if (a.size() != 3) return wrong_arity("reply");
+    if (EqualsLower(a[2], "on")) {
+      ctx.conn.reply_flags = 0;  // before the +OK, which is therefore sent
+      return ctx.rb.Ok();
+    }
+    if (EqualsLower(a[2], "off")) {
+      ctx.conn.reply_flags |= Connection::kReplyOff;
+      return;
+    }
+    if (EqualsLower(a[2], "skip")) {
+      if (!(ctx.conn.reply_flags & Connection::kReplyOff)) {
+        ctx.conn.reply_flags |= Connection::kReplySkipNext;
+      }
+      return;
+    }
+    return ctx.Error(kErrSyntax);
+  }
+  if (EqualsLower(sub, "no-evict")) {
+    if (a.size() != 3) return wrong_arity("no-evict");
+    if (EqualsLower(a[2], "on") || EqualsLower(a[2], "off")) {
+      ctx.conn.no_evict.store(EqualsLower(a[2], "on"), std::memory_order_relaxed);
+      return ctx.rb.Ok();
+    }
+    return ctx.Error(kErrSyntax);
+  }
+  if (EqualsLower(sub, "unblock")) {
+    // CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked; its own worker then
+    // ends the wait (a client woken in between is served instead).
+    if (a.size() < 3) return wrong_arity("unblock");
+    if (a.size() > 4) {
+      return ctx.Error(Cat("ERR unknown subcommand or wrong number of arguments for '", sub,
+                           "'. Try CLIENT HELP."));
+    }
+    bool error = false;
+    if (a.size() == 4) {
+      if (EqualsLower(a[3], "error")) {
+        error = true;
+      } else if (!EqualsLower(a[3], "timeout")) {
+        return ctx.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
+    }
+    int64_t id;
+    if (!ParseInt64(a[2], &id)) return ctx.Error(kErrNotInt);
+    Worker* owner = nullptr;
+    ctx.server.clients().ForEach([&](Connection* c) {
+      if (c->id == static_cast<uint64_t>(id) && c->blocked.load(std::memory_order_relaxed)) {
+        owner = c->worker;
+      }
+    });
+    if (owner == nullptr) return ctx.rb.Integer(0);
+    const auto target = static_cast<uint64_t>(id);
+    owner->Post([target, error](Worker& w) { UnblockClient(w, target, error); });
+    return ctx.rb.Integer(1);
+  }
   if (EqualsLower(sub, "help")) {
     static constexpr std::string_view kHelp[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -339,7 +398,13 @@ void ClientCmd(CommandContext& ctx) {
         "    TYPE (normal|master|replica|pubsub), USER <username>, SKIPME (YES|NO).",
         "LIST [options ...]", "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID id [id ...]",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
         "SETNAME <name>", "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
         "HELP", "    Print this help."};
     return ReplyHelp(ctx, kHelp);
   }
@@ -360,7 +425,8 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add({"quit", -1, F | NA, 0, 0, 0, QuitCmd, "connection", "Close the connection", "1.0.0"});
   t.Add({"reset", 1, F | NA, 0, 0, 0, ResetCmd, "connection", "Reset the connection", "6.2.0"});
   t.Add({"client", -2, 0, 0, 0, 0, ClientCmd, "connection", "A container for client connection commands", "2.4.0",
-         {"id", "setname", "getname", "info", "list", "kill", "help"}});
+         {"id", "setname", "getname", "info", "list", "kill", "reply", "no-evict", "unblock",
+          "help"}});
 }
 
 }  // namespace shoal

@@ -73,8 +73,38 @@ void UnlockAllShards(CommandContext& ctx) {
   if (!ctx.all_shards_locked) ctx.store.UnlockAll();
 }
 
+namespace {
+void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::string_view> args,
+                     uint32_t arg1_shard);
+}  // namespace
+
 void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view> args,
               uint32_t arg1_shard) {
+  if (conn.reply_flags == 0) [[likely]] {
+    DispatchCommand(conn, worker, args, arg1_shard);
+    if (conn.reply_flags == 0) [[likely]] return;
+    // The command was CLIENT REPLY OFF or SKIP: the bookkeeping below applies from here on.
+    if (conn.reply_flags & Connection::kReplySkipNext) {
+      conn.reply_flags = static_cast<uint8_t>(
+          (conn.reply_flags & ~Connection::kReplySkipNext) | Connection::kReplySkip);
+    }
+    return;
+  }
+  // Under CLIENT REPLY OFF/SKIP whatever the command answers is dropped (CLIENT REPLY ON clears
+  // the flags before its +OK, which therefore stays); a SKIP lasts one command.
+  const size_t mark = conn.out.size();
+  DispatchCommand(conn, worker, args, arg1_shard);
+  if (conn.replies_dropped() && conn.out.size() > mark) conn.out.resize(mark);
+  uint8_t f = conn.reply_flags & static_cast<uint8_t>(~Connection::kReplySkip);
+  if (f & Connection::kReplySkipNext) {
+    f = static_cast<uint8_t>((f & ~Connection::kReplySkipNext) | Connection::kReplySkip);
+  }
+  conn.reply_flags = f;
+}
+
+namespace {
+void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::string_view> args,
+                     uint32_t arg1_shard) {
   resp::ReplyBuilder rb(&conn.out, conn.proto.load(std::memory_order_relaxed));
   const CommandSpec* spec = CommandTable::Get().Find(args[0]);
   if (spec == nullptr) {
@@ -133,7 +163,12 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
     }
     if (st->subscriptions() > 0 && conn.proto.load(std::memory_order_relaxed) < 3 &&
         !AllowedWhileSubscribed(spec)) {
-      rb.Error(Cat("ERR Can't execute '", spec->name,
+      // Named as Redis names it: with the subcommand ('client|reply').
+      std::string name(spec->name);
+      for (std::string_view sc : spec->subcommands) {
+        if (args.size() > 1 && EqualsLower(args[1], sc)) name = Cat(name, "|", sc);
+      }
+      rb.Error(Cat("ERR Can't execute '", name,
                    "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
                    "in this context"));
       Bump(cs.rejected);
@@ -142,6 +177,7 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   }
   RunCommand(conn, worker, spec, args, /*locks_held=*/false, /*all_locked=*/false, arg1_shard);
 }
+}  // namespace
 
 void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
                 std::span<const std::string_view> args, bool locks_held, bool all_locked,

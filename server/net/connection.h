@@ -49,6 +49,15 @@ class alignas(8) Connection {
   // Owner-thread state.
   std::atomic<int> proto{2};  // written by the owner, read by CLIENT LIST elsewhere
   bool authenticated = false;
+  // CLIENT REPLY: OFF drops every reply (Pub/Sub pushes still arrive, as in Redis 7); SKIP drops
+  // the next command's replies
+  // (SKIP_NEXT is set by CLIENT REPLY SKIP and becomes SKIP once that command is done).
+  static constexpr uint8_t kReplyOff = 1, kReplySkip = 2, kReplySkipNext = 4;
+  uint8_t reply_flags = 0;
+  bool replies_dropped() const { return reply_flags & (kReplyOff | kReplySkip); }
+  // CLIENT NO-EVICT (CLIENT LIST flag e). Shoal does not evict clients for memory
+  // (maxmemory-clients), so it is only recorded, as Redis does while that limit is 0.
+  std::atomic<bool> no_evict{false};
   resp::RequestParser parser;
   IoBuf in;         // unparsed input that did not fit in one read batch
   std::string out;  // replies not yet written (under io_uring: not yet handed to a send)
