@@ -108,6 +108,7 @@ struct ConfigValues {
   int maxmemory_samples = 5;
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
+  uint64_t hll_sparse_max_bytes = 3000;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   std::string save;  // normalized "seconds changes ..." pairs
@@ -490,6 +491,12 @@ const Param kParams[] = {
        return IntFieldIn(t, 0, INT64_MAX, &v->slowlog_max_len, w);
      },
      [](const ConfigValues& v) { return Int(v.slowlog_max_len); }},
+    {"hll-sparse-max-bytes", true, false, "SIZE",
+     "A HyperLogLog stays sparse up to this many bytes, header included (default 3000)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return SizeIn(t, 0, INT64_MAX, &v->hll_sparse_max_bytes, w);
+     },
+     [](const ConfigValues& v) { return absl::StrCat(v.hll_sparse_max_bytes); }},
     {"lfu-log-factor", true, false, "N",
      "How slowly the LFU access counter grows: lower counts more finely (default 10)",
      [](std::string_view t, ConfigValues* v, Problem* w) {
@@ -860,6 +867,7 @@ ConfigValues Config::Current() const {
   v.maxmemory_samples = maxmemory_samples_.load(std::memory_order_relaxed);
   v.slowlog_log_slower_than = slowlog_log_slower_than_.load(std::memory_order_relaxed);
   v.slowlog_max_len = slowlog_max_len_.load(std::memory_order_relaxed);
+  v.hll_sparse_max_bytes = hll_sparse_max_bytes_.load(std::memory_order_relaxed);
   v.lfu_log_factor = lfu_log_factor_;
   v.lfu_decay_time = lfu_decay_time_;
   v.save = save_;
@@ -886,6 +894,7 @@ void Config::PublishRuntime(const ConfigValues& v) {
   maxmemory_samples_.store(v.maxmemory_samples, std::memory_order_relaxed);
   slowlog_log_slower_than_.store(v.slowlog_log_slower_than, std::memory_order_relaxed);
   slowlog_max_len_.store(v.slowlog_max_len, std::memory_order_relaxed);
+  hll_sparse_max_bytes_.store(v.hll_sparse_max_bytes, std::memory_order_relaxed);
   lfu_log_factor_ = v.lfu_log_factor;
   lfu_decay_time_ = v.lfu_decay_time;
   const bool lfu = v.maxmemory_policy == kVolatileLfu || v.maxmemory_policy == kAllkeysLfu;

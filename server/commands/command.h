@@ -85,6 +85,7 @@ void RegisterAllCommands();
 void RegisterStringCommands(CommandTable& t);
 void RegisterBitmapCommands(CommandTable& t);
 void RegisterSortCommands(CommandTable& t);
+void RegisterHyperLogLogCommands(CommandTable& t);
 // SORT's key positions: the sorted key, then the STORE destination if any (sort.cc).
 void SortKeys(std::span<const std::string_view> args, KeyPositions* out);
 void RegisterKeyCommands(CommandTable& t);

@@ -63,6 +63,7 @@ void RegisterAllCommands() {
   RegisterStringCommands(t);
   RegisterBitmapCommands(t);
   RegisterSortCommands(t);
+  RegisterHyperLogLogCommands(t);
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);

@@ -37,7 +37,10 @@ bool KeysFromSpecs(const std::vector<KeySpecMeta>& specs, std::span<const std::s
   for (size_t si = 0; si < specs.size(); ++si) {
     const KeySpecMeta& k = specs[si];
     const int first = BeginOf(k, argc, args);
-    if (first <= 0 || first >= argc) continue;
+    if (first <= 0) continue;  // keyword absent, or a spec of unknown kind
+    // A first key past the arguments is a syntax error for Redis (PFMERGE with no source's
+    // index spec at 2, a keyword that is the last argument), not an absent optional key.
+    if (first >= argc) return fail();
     int from = first, last = 0, step = 1;
     if (k.find == KeySpecMeta::kRange) {
       // lastkey: relative to the first key when >= 0, else counted from the end; with a limit
@@ -64,7 +67,7 @@ bool KeysFromSpecs(const std::vector<KeySpecMeta>& specs, std::span<const std::s
     } else {
       continue;
     }
-    if (step <= 0) return fail();
+    if (step <= 0 || last < first) return fail();
     for (int i = from; i <= last; i += step) {
       if (i >= argc || i < first) return fail();
       out->push_back({i, static_cast<int>(si)});

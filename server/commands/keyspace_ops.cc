@@ -94,7 +94,7 @@ Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t 
       e->flags |= Entry::kRawEncoded;
       return e;
     }
-    if (e->GrowValueInPlace(want)) {
+    if (e->ResizeValueInPlace(want)) {
       memset(e->value() + cur, 0, want - cur);
       e->flags |= Entry::kRawEncoded;
       return e;
@@ -117,6 +117,28 @@ Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t 
   TouchKey(n);
   db.Replace(link, n);
   return n;
+}
+
+Entry* SetRawString(DbTable& db, EntrySlot link, std::string_view key, std::string_view bytes) {
+  const auto n = static_cast<uint32_t>(bytes.size());
+  Entry* old = link ? *link : nullptr;
+  if (old && !(old->flags & Entry::kIntEncoded) && old->ResizeValueInPlace(n)) {
+    if (n) memmove(old->value(), bytes.data(), n);
+    old->flags |= Entry::kRawEncoded;
+    return old;
+  }
+  Entry* e = Entry::New(key, ObjType::kString, n, old && old->has_expire());
+  if (old && old->has_expire()) e->set_expire_at(old->expire_at());
+  if (n) memcpy(e->value(), bytes.data(), n);
+  e->flags |= Entry::kRawEncoded;
+  if (old) {
+    e->atime = old->atime;
+    TouchKey(e);
+    db.Replace(link, e);
+  } else {
+    db.Insert(e);
+  }
+  return e;
 }
 
 void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms) {

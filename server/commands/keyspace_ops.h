@@ -37,6 +37,11 @@ void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t valu
 // byte instead of a copy of the whole value each time. Returns the entry now at the key.
 Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t min_len);
 
+// Sets the string at link (nullptr creates key) to exactly these bytes, marked raw, keeping its
+// TTL: in place when the allocation allows, else in a new entry of the exact size (HyperLogLog
+// values, which grow and shrink). The caller has checked the type. Returns the entry now at key.
+Entry* SetRawString(DbTable& db, EntrySlot link, std::string_view key, std::string_view bytes);
+
 // A copy of e under another key, with the given deadline (kNoExpire for none); collections are
 // copied deeply (COPY). The caller owns the result.
 Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at);

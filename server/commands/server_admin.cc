@@ -335,6 +335,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
           {"command", {"@slow", "@connection"}},
           {"info", {"@slow", "@dangerous"}},
           {"lastsave", {"@admin", "@fast", "@dangerous"}},
+          {"role", {"@admin", "@fast", "@dangerous"}},
           {"keys", {"@keyspace", "@read", "@slow", "@dangerous"}},
           {"dbsize", {"@keyspace", "@read", "@fast"}},
           {"flushall", {"@keyspace", "@write", "@slow", "@dangerous"}},
@@ -358,6 +359,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
   if (g == "hash") out->push_back("@hash");
   if (g == "string") out->push_back("@string");
   if (g == "bitmap") out->push_back("@bitmap");
+  if (g == "hyperloglog") out->push_back("@hyperloglog");
   if (g == "pubsub") out->push_back("@pubsub");
   if (f & kCmdAdmin) out->push_back("@admin");
   out->push_back((f & kCmdFast) ? "@fast" : "@slow");
@@ -771,6 +773,15 @@ void TimeCmd(CommandContext& ctx) {
 
 void LastSaveCmd(CommandContext& ctx) { ctx.rb.Integer(ctx.server.lastsave_sec.load()); }
 
+// ROLE: a standalone server is a master with no replicas (offset 0), which is what
+// Sentinel-aware clients check before they use it.
+void RoleCmd(CommandContext& ctx) {
+  ctx.rb.ArrayHeader(3);
+  ctx.rb.Bulk("master");
+  ctx.rb.Integer(0);
+  ctx.rb.ArrayHeader(0);
+}
+
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shoal has nothing to save yet; success closes
 // the connection without a reply, as Redis does.
 void ShutdownCmd(CommandContext& ctx) {
@@ -827,6 +838,8 @@ void RegisterServerCommands(CommandTable& t) {
          {"count", "info", "docs", "list", "getkeys", "getkeysandflags", "help"}});
   t.Add({"time", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, TimeCmd, "server",
          "Return the current server time", "2.6.0"});
+  t.Add({"role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, RoleCmd, "server",
+         "Return the role of the instance in the context of replication", "2.8.12"});
   t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server",
          "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
   t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0,

@@ -35,7 +35,7 @@ struct Entry {
 
   // Allocates an entry with room for a value of val_len bytes (left uninitialized), or for
   // `capacity` bytes when that is more: a string that keeps growing (APPEND, SETRANGE, SETBIT)
-  // then extends in place (GrowValueInPlace) instead of being copied on every step.
+  // then extends in place (ResizeValueInPlace) instead of being copied on every step.
   static Entry* New(std::string_view key, ObjType type, uint32_t val_len, bool has_expire,
                     uint32_t capacity = 0);
   // Frees the entry and, for a collection type, destroys the collection it holds (object.h).
@@ -69,9 +69,10 @@ struct Entry {
   size_t ValueCapacity() const {
     return AllocSize(this) - static_cast<size_t>(Layout().value - bytes());
   }
-  // Makes the value n bytes long in place (new bytes uninitialized) when the allocation has room
-  // and n's length field is as wide as the old one; false, and nothing changed, otherwise.
-  bool GrowValueInPlace(uint32_t n) {
+  // Makes the value n bytes long in place (longer: new bytes uninitialized; shorter: the tail is
+  // dropped) when the allocation has room and n's length field is as wide as the old one; false,
+  // and nothing changed, otherwise.
+  bool ResizeValueInPlace(uint32_t n) {
     char* p = const_cast<char*>(bytes()) + kHeader;
     uint32_t klen, vlen;
     char* vp = const_cast<char*>(ReadVarint(p, &klen));

@@ -121,21 +121,24 @@ TEST(EntryValue, GrowsInPlaceWithinItsCapacity) {
   e->set_expire_at(123456789);
   std::memcpy(e->value(), "0123456789", 10);
   ASSERT_GE(e->ValueCapacity(), 100u);
-  EXPECT_TRUE(e->GrowValueInPlace(100));
+  EXPECT_TRUE(e->ResizeValueInPlace(100));
   EXPECT_EQ(e->value_len(), 100u);
   EXPECT_EQ(e->key(), key);
   EXPECT_EQ(e->expire_at(), 123456789);
   EXPECT_EQ(std::string_view(e->value(), 10), "0123456789");
   // 128 needs a two-byte length: never in place.
-  EXPECT_FALSE(e->GrowValueInPlace(128));
-  EXPECT_FALSE(e->GrowValueInPlace(static_cast<uint32_t>(e->ValueCapacity() + 1)));
+  EXPECT_FALSE(e->ResizeValueInPlace(128));
+  EXPECT_FALSE(e->ResizeValueInPlace(static_cast<uint32_t>(e->ValueCapacity() + 1)));
   EXPECT_EQ(e->value_len(), 100u);
+  EXPECT_TRUE(e->ResizeValueInPlace(20));  // shrinking keeps the start
+  EXPECT_EQ(std::string_view(e->value(), 10), "0123456789");
+  EXPECT_EQ(e->value_len(), 20u);
   Entry::Free(e);
 
   // Without spare room the capacity is what the size class rounds up to, never less than asked.
   Entry* exact = Entry::New(key, ObjType::kString, 300, false);
   EXPECT_GE(exact->ValueCapacity(), 300u);
-  EXPECT_FALSE(exact->GrowValueInPlace(static_cast<uint32_t>(exact->ValueCapacity() + 1)));
+  EXPECT_FALSE(exact->ResizeValueInPlace(static_cast<uint32_t>(exact->ValueCapacity() + 1)));
   Entry::Free(exact);
 }
 

@@ -98,9 +98,16 @@ TEST(KeySpecsTest, KeysPastTheEndAreAnError) {
   bool ok = true;
   EXPECT_TRUE(Positions({Index(1, KeySpecMeta::kRange, 2, 1, 0)}, {"x", "a", "b"}, &ok).empty());
   EXPECT_FALSE(ok);
-  // A begin index past the arguments: the spec finds nothing.
+  // A begin index past the arguments is an error too, as in Redis (PFMERGE dest with no source:
+  // its sources' spec begins at index 2).
+  ok = true;
   EXPECT_TRUE(Positions({Index(3, KeySpecMeta::kRange, 0, 1, 0)}, {"x", "a"}, &ok).empty());
-  EXPECT_TRUE(ok);
+  EXPECT_FALSE(ok);
+  ok = true;
+  EXPECT_TRUE(Positions({Index(1, KeySpecMeta::kRange, 0, 1, 0), Index(2, KeySpecMeta::kRange, -1, 1, 0)},
+                        {"pfmerge", "d"}, &ok)
+                  .empty());
+  EXPECT_FALSE(ok);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark of the bitmap commands: shoal-server vs Debian's redis-server
+"""Side-by-side benchmark of the commands on string values beyond GET/SET (bitmaps, HyperLogLog,
+growing strings): shoal-server vs Debian's redis-server
 (persistence off), alternating A B / B A for --rounds rounds; medians and Shoal/Redis ratios of
 ops/s and of server CPU time per request (user+sys from /proc), printed as a Markdown table.
 
@@ -13,6 +14,10 @@ both servers). <rand> is a uniform number with no padding:
   bitpos      BITPOS sparse 1                       (1 MB of zeros then one set bit)
   bitop       BITOP AND dst bm bm2                  (two 64 KB strings)
   append      APPEND s<rand 0..999> <100 bytes>     (1000 strings growing to ~100 KB)
+  pfadd       PFADD hll <rand 0..10M>               (one dense HLL)
+  pfadd-new   PFADD h<rand 0..1M> a b c             (a million small sparse HLLs)
+  pfcount     PFCOUNT hll hll2                      (the union of two dense HLLs, per request)
+  pfmerge     PFMERGE dst hll hll2                  (into a dense destination)
 """
 import argparse
 import json
@@ -36,6 +41,12 @@ WORKLOADS = {
     "bitop": ([["SETRANGE", "bm", str(64 * 1024 - 1), "x"], ["SETRANGE", "bm2", str(64 * 1024 - 1), "y"]],
               "BITOP AND dst bm bm2", 100_000, 1),
     "append": ([], "APPEND s__key__ " + "x" * 100, 1_000_000, 1000),
+    "pfadd": ([], "PFADD hll __key__", 2_000_000, 10_000_000),
+    "pfadd-new": ([], "PFADD h__key__ a b c", 1_000_000, 1_000_000),
+    "pfcount": ([["PFADD", "hll"] + [f"x{i}" for i in range(3000)],
+                 ["PFADD", "hll2"] + [f"y{i}" for i in range(3000)]], "PFCOUNT hll hll2", 100_000, 1),
+    "pfmerge": ([["PFADD", "hll"] + [f"x{i}" for i in range(3000)],
+                 ["PFADD", "hll2"] + [f"y{i}" for i in range(3000)]], "PFMERGE dst hll hll2", 100_000, 1),
 }
 
 
