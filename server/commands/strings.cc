@@ -1,8 +1,10 @@
 // String commands: GET, SET and friends, counters, ranges.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/commands/command.h"
@@ -408,6 +410,114 @@ void SetRangeCmd(CommandContext& ctx) {
   ctx.rb.Integer(static_cast<int64_t>(std::max(cur, end)));
 }
 
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the longest common subsequence of
+// two strings (missing keys are empty) by the textbook dynamic programme, whose table (4 bytes a
+// cell) may not exceed proto-max-bulk-len. IDX walks the table back from the end and reports the
+// matched ranges, last first, as Redis does.
+void LcsCmd(CommandContext& ctx) {
+  auto& a = ctx.args;
+  Entry* ea = LookupRead(ctx, a[1]);
+  Entry* eb = LookupRead(ctx, a[2]);
+  if ((ea && ea->obj_type() != ObjType::kString) || (eb && eb->obj_type() != ObjType::kString)) {
+    return ctx.Error("ERR The specified keys must contain string values");
+  }
+  char abuf[24], bbuf[24];
+  const std::string_view sa = ea ? StringValue(ea, abuf) : std::string_view();
+  const std::string_view sb = eb ? StringValue(eb, bbuf) : std::string_view();
+  bool getlen = false, getidx = false, withmatchlen = false;
+  int64_t minmatchlen = 0;
+  for (size_t j = 3; j < a.size(); ++j) {
+    const bool more = j + 1 < a.size();
+    if (EqualsLower(a[j], "idx")) {
+      getidx = true;
+    } else if (EqualsLower(a[j], "len")) {
+      getlen = true;
+    } else if (EqualsLower(a[j], "withmatchlen")) {
+      withmatchlen = true;
+    } else if (EqualsLower(a[j], "minmatchlen") && more) {
+      if (!ParseInt64(a[j + 1], &minmatchlen)) return ctx.Error(kErrNotInt);
+      minmatchlen = std::max<int64_t>(minmatchlen, 0);
+      ++j;
+    } else {
+      return ctx.Error(kErrSyntax);
+    }
+  }
+  if (getidx && getlen) {
+    return ctx.Error("ERR If you want both the length and indexes, please just use IDX.");
+  }
+  if (sa.size() >= UINT32_MAX - 1 || sb.size() >= UINT32_MAX - 1) {
+    return ctx.Error("ERR String too long for LCS");
+  }
+  const auto alen = static_cast<uint32_t>(sa.size()), blen = static_cast<uint32_t>(sb.size());
+  const uint64_t cells = uint64_t{alen + 1} * (blen + 1);
+  if (cells * sizeof(uint32_t) > ctx.server.config().proto_max_bulk_len()) {
+    return ctx.Error(
+        "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+  }
+  std::vector<uint32_t> dp(cells);
+  auto at = [&](uint32_t i, uint32_t j) -> uint32_t& { return dp[j + uint64_t{i} * (blen + 1)]; };
+  for (uint32_t i = 1; i <= alen; ++i) {
+    for (uint32_t j = 1; j <= blen; ++j) {
+      at(i, j) = sa[i - 1] == sb[j - 1] ? at(i - 1, j - 1) + 1 : std::max(at(i - 1, j), at(i, j - 1));
+    }
+  }
+  const uint32_t total = at(alen, blen);
+  if (getlen) return ctx.rb.Integer(total);
+  std::string result(total, '\0');
+  struct Range {
+    uint32_t a0, a1, b0, b1;
+  };
+  std::vector<Range> ranges;
+  uint32_t idx = total, i = alen, j = blen;
+  uint32_t as = alen, ae = 0, bs = 0, be = 0;  // as == alen: no range open
+  while (i > 0 && j > 0) {
+    bool emit = false;
+    if (sa[i - 1] == sb[j - 1]) {
+      result[idx - 1] = sa[i - 1];
+      if (as == alen) {
+        as = ae = i - 1;
+        bs = be = j - 1;
+      } else if (as == i && bs == j) {
+        --as;  // the range extends backwards
+        --bs;
+      } else {
+        emit = true;
+      }
+      if (as == 0 || bs == 0) emit = true;
+      --idx;
+      --i;
+      --j;
+    } else {
+      if (at(i - 1, j) > at(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      if (as != alen) emit = true;
+    }
+    if (emit) {
+      if (minmatchlen == 0 || ae - as + 1 >= minmatchlen) ranges.push_back({as, ae, bs, be});
+      as = alen;
+    }
+  }
+  if (!getidx) return ctx.rb.Bulk(result);
+  ctx.rb.MapHeader(2);
+  ctx.rb.Bulk("matches");
+  ctx.rb.ArrayHeader(ranges.size());
+  for (const Range& r : ranges) {
+    ctx.rb.ArrayHeader(withmatchlen ? 3 : 2);
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Integer(r.a0);
+    ctx.rb.Integer(r.a1);
+    ctx.rb.ArrayHeader(2);
+    ctx.rb.Integer(r.b0);
+    ctx.rb.Integer(r.b1);
+    if (withmatchlen) ctx.rb.Integer(r.a1 - r.a0 + 1);
+  }
+  ctx.rb.Bulk("len");
+  ctx.rb.Integer(total);
+}
+
 }  // namespace
 
 void RegisterStringCommands(CommandTable& t) {
@@ -434,6 +544,7 @@ void RegisterStringCommands(CommandTable& t) {
   t.Add({"incrbyfloat", 3, W | F, 1, 1, 1, IncrByFloatCmd, "string", "Increment the float value of a key by the given amount", "2.6.0"});
   t.Add({"getrange", 4, R, 1, 1, 1, GetRangeCmd, "string", "Get a substring of the string stored at a key", "2.4.0"});
   t.Add({"substr", 4, R, 1, 1, 1, GetRangeCmd, "string", "Get a substring of the string stored at a key", "1.0.0"});
+  t.Add({"lcs", -3, R, 1, 2, 1, LcsCmd, "string", "Find longest common substring", "7.0.0"});
   t.Add({"setrange", 4, W, 1, 1, 1, SetRangeCmd, "string", "Overwrite part of a string at key starting at the specified offset", "2.2.0"});
 }
 

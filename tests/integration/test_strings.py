@@ -568,3 +568,58 @@ def test_pipelined_string_mix(d):
                  ("GETRANGE", k, 0, 1), ("MGET", k, f"key:{(i + 1) % 17}"), ("SETRANGE", k, 1, "yy"),
                  ("STRLEN", k), ("INCRBYFLOAT", f"f:{i % 3}", "0.25"), ("GETDEL", f"key:{(i * 7) % 17}")]
     d.pipeline(cmds)
+
+
+# ---------------------------------------------------------------- LCS
+
+def test_lcs(d):
+    d.cmd("MSET", "key1", "ohmytext", "key2", "mynewtext")
+    d.cmd("LCS", "key1", "key2")
+    d.cmd("LCS", "key1", "key2", "LEN")
+    d.cmd("LCS", "key1", "key2", "IDX")
+    d.cmd("LCS", "key1", "key2", "IDX", "MINMATCHLEN", 4)
+    d.cmd("LCS", "key1", "key2", "IDX", "MINMATCHLEN", 4, "WITHMATCHLEN")
+    d.cmd("LCS", "key1", "key2", "idx", "withmatchlen", "minmatchlen", -5)
+    d.cmd("LCS", "key1", "missing")
+    d.cmd("LCS", "missing", "missing2", "IDX")
+    d.cmd("SET", "n1", 12345)
+    d.cmd("SET", "n2", 2345)
+    d.cmd("LCS", "n1", "n2", "IDX", "WITHMATCHLEN")
+    d.cmd("SET", "b1", b"a\x00b\xffc")
+    d.cmd("SET", "b2", b"\x00\xffc")
+    d.cmd("LCS", "b1", "b2")
+    d.cmd("LCS", "key1", "key1", "IDX")
+    for bad in (("LCS", "key1", "key2", "LEN", "IDX"), ("LCS", "key1", "key2", "MINMATCHLEN"),
+                ("LCS", "key1", "key2", "MINMATCHLEN", "x"), ("LCS", "key1", "key2", "FOO"),
+                ("LCS", "key1"), ("LCS", "key1", "key2", "LEN", "LEN")):
+        d.cmd(*bad)
+    d.cmd("RPUSH", "list", "a")
+    d.cmd("LCS", "key1", "list")
+    d.cmd("LCS", "list", "missing")
+    d.cmd("COMMAND", "INFO", "lcs")
+    d.cmd("SET", "{a}x", "abcdefgh")
+    d.cmd("SET", "{b}y", "xbcdyfgz")
+    d.cmd("LCS", "{a}x", "{b}y", "IDX", "WITHMATCHLEN")
+
+
+def test_lcs_random(d):
+    import random
+    rng = random.Random(3)
+    for _ in range(80):
+        x = "".join(rng.choice("abc") for _ in range(rng.randint(0, 40)))
+        y = "".join(rng.choice("abc") for _ in range(rng.randint(0, 40)))
+        d.cmd("MSET", "x", x, "y", y)
+        d.cmd("LCS", "x", "y")
+        d.cmd("LCS", "x", "y", "IDX", "MINMATCHLEN", rng.randint(0, 3), "WITHMATCHLEN")
+
+
+def test_lcs_table_limit(d):
+    d.cmd("CONFIG", "SET", "proto-max-bulk-len", "1mb")
+    try:
+        d.cmd("SET", "big1", "a" * 1000)
+        d.cmd("SET", "big2", "b" * 1000)
+        d.cmd("LCS", "big1", "big2")  # 4 MB of table: refused
+        d.cmd("SET", "big2", "b" * 100)
+        d.cmd("LCS", "big1", "big2", "LEN")
+    finally:
+        d.cmd("CONFIG", "SET", "proto-max-bulk-len", "512mb")
