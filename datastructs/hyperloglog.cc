@@ -182,10 +182,12 @@ void SetCachedCount(char* header, uint64_t card) {
   for (int i = 0; i < 8; ++i) header[8 + i] = static_cast<char>((card >> (8 * i)) & 0xff);
 }
 
+// A register starting at bit fb <= 2 of its byte lies within that byte: the next byte is not
+// read or written (for the last register it is past the end; Redis reads its sds terminator).
 uint8_t DenseGet(const uint8_t* regs, uint32_t index) {
   const uint32_t byte = index * kBits / 8;
   const unsigned fb = index * kBits & 7, fb8 = 8 - fb;
-  const unsigned b0 = regs[byte], b1 = regs[byte + 1];
+  const unsigned b0 = regs[byte], b1 = fb > 8 - kBits ? regs[byte + 1] : 0;
   return static_cast<uint8_t>(((b0 >> fb) | (b1 << fb8)) & kRegisterMax);
 }
 
@@ -194,8 +196,10 @@ bool DenseSet(uint8_t* regs, uint32_t index, uint8_t count) {
   const uint32_t byte = index * kBits / 8;
   const unsigned fb = index * kBits & 7, fb8 = 8 - fb;
   regs[byte] = static_cast<uint8_t>((regs[byte] & ~(kRegisterMax << fb)) | (count << fb));
-  regs[byte + 1] =
-      static_cast<uint8_t>((regs[byte + 1] & ~(kRegisterMax >> fb8)) | (count >> fb8));
+  if (fb > 8 - kBits) {
+    regs[byte + 1] =
+        static_cast<uint8_t>((regs[byte + 1] & ~(kRegisterMax >> fb8)) | (count >> fb8));
+  }
   return true;
 }
 
