@@ -54,7 +54,7 @@ TSAN_OPTIONS="log_path=$results/tsan/tsan second_deadlock_stack=1" SHOAL_BUILD_D
   timeout 900 $PY -m pytest -q tests/integration/test_concurrency.py \
   tests/integration/test_blocking.py tests/integration/test_transactions.py \
   tests/integration/test_pubsub.py tests/integration/test_eviction.py \
-  tests/integration/test_client_controls.py \
+  tests/integration/test_client_controls.py tests/integration/test_monitor.py \
   --junitxml="$results/tsan.xml" || status=1
 if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
   echo "FAILED: ThreadSanitizer reports:"; cat "$results"/tsan/tsan.*

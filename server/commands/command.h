@@ -86,6 +86,7 @@ void RegisterStringCommands(CommandTable& t);
 void RegisterBitmapCommands(CommandTable& t);
 void RegisterSortCommands(CommandTable& t);
 void RegisterHyperLogLogCommands(CommandTable& t);
+void RegisterMonitorCommands(CommandTable& t);
 // SORT's key positions: the sorted key, then the STORE destination if any (sort.cc).
 void SortKeys(std::span<const std::string_view> args, KeyPositions* out);
 void RegisterKeyCommands(CommandTable& t);

@@ -64,6 +64,7 @@ void RegisterAllCommands() {
   RegisterBitmapCommands(t);
   RegisterSortCommands(t);
   RegisterHyperLogLogCommands(t);
+  RegisterMonitorCommands(t);
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);

@@ -7,6 +7,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
+#include "server/commands/monitor.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -148,6 +149,9 @@ void QuitCmd(CommandContext& ctx) {
 }
 
 void ResetCmd(CommandContext& ctx) {
+  StopMonitoring(ctx.conn);
+  ctx.conn.reply_flags = 0;
+  ctx.conn.no_evict.store(false, std::memory_order_relaxed);
   if (ctx.conn.has_state()) {
     DiscardTransaction(ctx.conn);
     UnwatchAll(ctx.server, ctx.conn);
@@ -176,10 +180,11 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   int sub = c->sub_count.load(std::memory_order_relaxed);
   int psub = c->psub_count.load(std::memory_order_relaxed);
   int multi = c->multi_count.load(std::memory_order_relaxed);
-  // Redis' letters, in its order: P subscribed, x in MULTI, b blocked, U unix socket, e no-evict;
-  // N when none applies.
+  // Redis' letters, in its order: O monitor, P subscribed, x in MULTI, b blocked, U unix socket,
+  // e no-evict; N when none applies.
   char flag_buf[8];
   size_t nflags = 0;
+  if (c->monitor.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'O';
   if (sub + psub > 0) flag_buf[nflags++] = 'P';
   if (multi >= 0) flag_buf[nflags++] = 'x';
   if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';

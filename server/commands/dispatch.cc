@@ -7,6 +7,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/eviction.h"
+#include "server/commands/monitor.h"
 #include "server/commands/slowlog.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -247,6 +248,7 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
   }
   // Wake-ups leave after the shard locks are released.
   for (const auto& w : wakes) SendWake(server, w);
+  if (MonitorsActive()) [[unlikely]] FeedMonitors(server, conn, *spec, sub, args);
   const uint64_t end = CycleNow();
   worker.CommandEnded(end);
   const uint64_t took =

@@ -5,6 +5,7 @@
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/monitor.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -157,6 +158,7 @@ void RegisterTransactionCommands(CommandTable& t) {
 }
 
 void ReleaseClientState(Server& server, Connection& conn) {
+  StopMonitoring(conn);
   if (!conn.has_state()) return;
   UnwatchAll(server, conn);
   ReleaseSubscriptions(server, conn);

@@ -58,6 +58,9 @@ class alignas(8) Connection {
   // CLIENT NO-EVICT (CLIENT LIST flag e). Shoal does not evict clients for memory
   // (maxmemory-clients), so it is only recorded, as Redis does while that limit is 0.
   std::atomic<bool> no_evict{false};
+  // In MONITOR mode (CLIENT LIST flag O): sent a line for every command; written by the owner,
+  // read by the workers that feed it.
+  std::atomic<bool> monitor{false};
   resp::RequestParser parser;
   IoBuf in;         // unparsed input that did not fit in one read batch
   std::string out;  // replies not yet written (under io_uring: not yet handed to a send)

@@ -757,10 +757,13 @@ void Worker::AfterBatch(Connection* c) {
     Close(c);
     return;
   }
-  // A subscribed client is held to the pubsub class' limits, as in Redis.
+  // A subscribed client is held to the pubsub class' limits and a monitor to the replica
+  // class', as in Redis.
   bool subscriber = c->has_state() && c->state_if_any()->subscriptions() > 0;
-  OutputBufferLimit lim = subscriber ? server_->config().output_limit_pubsub()
-                                     : server_->config().output_limit_normal();
+  OutputBufferLimit lim = c->monitor.load(std::memory_order_relaxed)
+                              ? server_->config().output_limit_replica()
+                          : subscriber ? server_->config().output_limit_pubsub()
+                                       : server_->config().output_limit_normal();
   if (lim.hard && pending > lim.hard) {
     spdlog::warn("closing client id={} addr={}: output buffer {} over hard limit {}", c->id,
                  c->addr, pending, lim.hard);
