@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark of the commands on string values beyond GET/SET (bitmaps, HyperLogLog,
-growing strings): shoal-server vs Debian's redis-server
+"""Side-by-side benchmark of the commands beyond the core and collection figures (bitmaps,
+HyperLogLog, growing strings, geo): shoal-server vs Debian's redis-server
 (persistence off), alternating A B / B A for --rounds rounds; medians and Shoal/Redis ratios of
 ops/s and of server CPU time per request (user+sys from /proc), printed as a Markdown table.
 
@@ -18,10 +18,16 @@ both servers). <rand> is a uniform number with no padding:
   pfadd-new   PFADD h<rand 0..1M> a b c             (a million small sparse HLLs)
   pfcount     PFCOUNT hll hll2                      (the union of two dense HLLs, per request)
   pfmerge     PFMERGE dst hll hll2                  (into a dense destination)
+  geoadd      GEOADD geo <rand 0..179> 45 m<same>   (members moved about)
+  geosearch   GEOSEARCH geo FROMMEMBER p<rand> BYRADIUS 2 km          (20,000 points in a 1 x 1
+              degree square: ~30 results each)
+  geosearch-count  GEOSEARCH geo FROMMEMBER p<rand> BYRADIUS 5 km ASC COUNT 10 WITHDIST
+  geodist     GEODIST geo p<rand> p1 km
 """
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -29,6 +35,19 @@ import sys
 from compare import ROOT, Server, cpu_seconds
 
 MB = 1 << 20
+
+def _geo_points():
+    rng = random.Random(1)
+    cmds = []
+    for start in range(0, 20_000, 5_000):
+        cmd = ["GEOADD", "geo"]
+        for i in range(start, start + 5_000):
+            cmd += [f"{10 + rng.random():.6f}", f"{45 + rng.random():.6f}", f"p{i}"]
+        cmds.append(cmd)
+    return cmds
+
+
+GEO_POINTS = _geo_points()
 
 WORKLOADS = {
     # name: (setup commands, benchmark command, requests, -r keyspace)
@@ -45,6 +64,11 @@ WORKLOADS = {
     "pfadd-new": ([], "PFADD h__key__ a b c", 1_000_000, 1_000_000),
     "pfcount": ([["PFADD", "hll"] + [f"x{i}" for i in range(3000)],
                  ["PFADD", "hll2"] + [f"y{i}" for i in range(3000)]], "PFCOUNT hll hll2", 100_000, 1),
+    "geoadd": ([], "GEOADD geo __key__ 45 m__key__", 1_000_000, 180),
+    "geosearch": (GEO_POINTS, "GEOSEARCH geo FROMMEMBER p__key__ BYRADIUS 2 km", 200_000, 20_000),
+    "geosearch-count": (GEO_POINTS, "GEOSEARCH geo FROMMEMBER p__key__ BYRADIUS 5 km ASC COUNT 10 WITHDIST",
+                        200_000, 20_000),
+    "geodist": (GEO_POINTS, "GEODIST geo p__key__ p1 km", 1_000_000, 20_000),
     "pfmerge": ([["PFADD", "hll"] + [f"x{i}" for i in range(3000)],
                  ["PFADD", "hll2"] + [f"y{i}" for i in range(3000)]], "PFMERGE dst hll hll2", 100_000, 1),
 }

@@ -87,6 +87,7 @@ void RegisterBitmapCommands(CommandTable& t);
 void RegisterSortCommands(CommandTable& t);
 void RegisterHyperLogLogCommands(CommandTable& t);
 void RegisterMonitorCommands(CommandTable& t);
+void RegisterGeoCommands(CommandTable& t);
 // SORT's key positions: the sorted key, then the STORE destination if any (sort.cc).
 void SortKeys(std::span<const std::string_view> args, KeyPositions* out);
 void RegisterKeyCommands(CommandTable& t);

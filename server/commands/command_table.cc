@@ -65,6 +65,7 @@ void RegisterAllCommands() {
   RegisterSortCommands(t);
   RegisterHyperLogLogCommands(t);
   RegisterMonitorCommands(t);
+  RegisterGeoCommands(t);
   RegisterKeyCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);

@@ -360,6 +360,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
   if (g == "string") out->push_back("@string");
   if (g == "bitmap") out->push_back("@bitmap");
   if (g == "hyperloglog") out->push_back("@hyperloglog");
+  if (g == "geo") out->push_back("@geo");
   if (g == "pubsub") out->push_back("@pubsub");
   if (f & kCmdAdmin) out->push_back("@admin");
   out->push_back((f & kCmdFast) ? "@fast" : "@slow");

@@ -182,6 +182,16 @@ void ReplyBuilder::SetHeader(size_t n) { AppendLine(out_, proto_ >= 3 ? '~' : '*
 
 void ReplyBuilder::PushHeader(size_t n) { AppendLine(out_, proto_ >= 3 ? '>' : '*', n); }
 
+void ReplyBuilder::FormattedDouble(std::string_view text) {
+  if (proto_ >= 3) {
+    out_->push_back(',');
+    out_->append(text);
+    out_->append("\r\n", 2);
+  } else {
+    AppendBulkLike(out_, text);
+  }
+}
+
 void ReplyBuilder::Double(double d) {
   char text[kMaxDoubleChars];
   const size_t len = DoubleText(d, text);

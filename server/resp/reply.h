@@ -35,6 +35,8 @@ class ReplyBuilder {
   void PushHeader(size_t n);  // RESP3 ">n"; RESP2 "*n"
   // RESP3 ",<text>"; RESP2 bulk of the text. Text as FormatDouble().
   void Double(double d);
+  // The same for a number already formatted (GEOPOS' coordinates, in INCRBYFLOAT's format).
+  void FormattedDouble(std::string_view text);
   void Bool(bool b);  // RESP3 "#t"/"#f"; RESP2 ":1"/":0"
   // RESP3 "=<len>\r\n<fmt>:<s>" with fmt cut or space-padded to 3 bytes; RESP2 bulk of s.
   void Verbatim(std::string_view fmt3, std::string_view s);
