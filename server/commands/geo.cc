@@ -20,6 +20,7 @@
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/zset_ops.h"
 #include "server/config.h"
 #include "server/store/object.h"
 #include "server/store/zset_value.h"
@@ -196,7 +197,10 @@ void GeoDistCmd(CommandContext& ctx) {
   ReplyDistance(ctx, Distance(lon1, lat1, lon2, lat2) / to_meter);
 }
 
-void GeoPosCmd(CommandContext& ctx) {
+// GEOPOS and GEOHASH: an array with one entry per member argument, missing(ctx) for a member
+// (or key) that is not there, else reply(lon, lat) with its decoded position.
+template <typename Missing, typename Reply>
+void ForEachMemberPosition(CommandContext& ctx, Missing&& missing, Reply&& reply) {
   auto& a = ctx.args;
   ZSetValue* z;
   if (!FindGeoSet(ctx, a[1], &z)) return;
@@ -204,40 +208,39 @@ void GeoPosCmd(CommandContext& ctx) {
   for (size_t i = 2; i < a.size(); ++i) {
     double score;
     if (!z || !z->Score(a[i], &score)) {
-      ctx.rb.NullArray();
+      missing();
       continue;
     }
     double lon, lat;
     Decode(score, &lon, &lat);
-    ctx.rb.ArrayHeader(2);
-    ReplyCoordinate(ctx, lon);
-    ReplyCoordinate(ctx, lat);
+    reply(lon, lat);
   }
+}
+
+void GeoPosCmd(CommandContext& ctx) {
+  ForEachMemberPosition(
+      ctx, [&] { ctx.rb.NullArray(); },
+      [&](double lon, double lat) {
+        ctx.rb.ArrayHeader(2);
+        ReplyCoordinate(ctx, lon);
+        ReplyCoordinate(ctx, lat);
+      });
 }
 
 // The standard 11-character geohash (latitudes over -90..90), re-encoded from the cell centre;
 // the 11th character stands for bits Shoal (like Redis) does not have, so it is always '0'.
 void GeoHashCmd(CommandContext& ctx) {
   static constexpr char kAlphabet[] = "0123456789bcdefghjkmnpqrstuvwxyz";
-  auto& a = ctx.args;
-  ZSetValue* z;
-  if (!FindGeoSet(ctx, a[1], &z)) return;
-  ctx.rb.ArrayHeader(a.size() - 2);
-  for (size_t i = 2; i < a.size(); ++i) {
-    double score;
-    if (!z || !z->Score(a[i], &score)) {
-      ctx.rb.Null();
-      continue;
-    }
-    double lon, lat;
-    Decode(score, &lon, &lat);
-    const uint64_t bits = Encode(lon, lat, -90, 90, kStep);
-    char buf[11];
-    for (int c = 0; c < 11; ++c) {
-      buf[c] = kAlphabet[c == 10 ? 0 : (bits >> (52 - (c + 1) * 5)) & 0x1f];
-    }
-    ctx.rb.Bulk(std::string_view(buf, 11));
-  }
+  ForEachMemberPosition(
+      ctx, [&] { ctx.rb.Null(); },
+      [&](double lon, double lat) {
+        const uint64_t bits = Encode(lon, lat, -90, 90, kStep);
+        char buf[11];
+        for (int c = 0; c < 11; ++c) {
+          buf[c] = kAlphabet[c == 10 ? 0 : (bits >> (52 - (c + 1) * 5)) & 0x1f];
+        }
+        ctx.rb.Bulk(std::string_view(buf, 11));
+      });
 }
 
 // ---------------------------------------------------------------- searches
@@ -496,29 +499,18 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
     }
     return;
   }
-  DbTable& db = ctx.Db(store);
-  if (returned == 0) {
-    if (db.Delete(store, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", store);
-    return ctx.rb.Integer(0);
+  std::unique_ptr<ZSetValue> out;
+  if (returned > 0) {
+    size_t max_len = 0;
+    for (size_t i = 0; i < returned; ++i) max_len = std::max(max_len, hits[i].member.size());
+    out = ZSetValue::Create(returned, max_len);
+    for (size_t i = 0; i < returned; ++i) {
+      double unused;
+      out->Add(hits[i].member, storedist ? hits[i].dist / shape.conversion : hits[i].score, 0,
+               &unused);
+    }
   }
-  size_t max_len = 0;
-  for (size_t i = 0; i < returned; ++i) max_len = std::max(max_len, hits[i].member.size());
-  auto out = ZSetValue::Create(returned, max_len);
-  for (size_t i = 0; i < returned; ++i) {
-    double unused;
-    out->Add(hits[i].member, storedist ? hits[i].dist / shape.conversion : hits[i].score, 0,
-             &unused);
-  }
-  Entry* e = NewCollectionEntry(store, std::move(out), kNoExpire);
-  EntrySlot link = db.FindLink(store, ctx.now_ms);
-  if (link) {
-    db.Replace(link, e);
-  } else {
-    db.Insert(e);
-  }
-  NotifyKeyspaceEvent(ctx, kNotifyZset, (flags & kSearch) ? "geosearchstore" : "georadiusstore",
-                      store);
-  ctx.rb.Integer(static_cast<int64_t>(returned));
+  StoreResult(ctx, store, std::move(out), (flags & kSearch) ? "geosearchstore" : "georadiusstore");
 }
 
 void GeoRadiusCmd(CommandContext& ctx) { SearchGeneric(ctx, 1, kByCoords); }

@@ -94,20 +94,33 @@ void PfAddCmd(CommandContext& ctx) {
   ctx.rb.Integer(updated ? 1 : 0);
 }
 
+// max[i] = the largest register i among the HLLs at keys (missing keys count as empty); *dense
+// says whether one of them is dense. False after replying an error.
+bool MergeKeys(CommandContext& ctx, std::span<const std::string_view> keys, uint8_t* max,
+               bool* dense) {
+  for (std::string_view k : keys) {
+    Entry* e = ctx.Db(k).Find(k, ctx.now_ms);
+    NoteLookup(ctx, e, k, kLookupRead);
+    if (!e) continue;
+    std::string_view v;
+    if (!HllOf(ctx, e, &v)) return false;
+    *dense |= hll::EncodingOf(v) == hll::kDense;
+    if (!hll::MergeInto(v, max)) {
+      ctx.Error(kErrCorrupt);
+      return false;
+    }
+  }
+  return true;
+}
+
 // PFCOUNT key [key ...]: one key answers from (and refreshes) the cached cardinality in its
 // header; several keys count the union of their registers.
 void PfCountCmd(CommandContext& ctx) {
   auto& a = ctx.args;
   if (a.size() > 2) {
     std::vector<uint8_t> max(hll::kRegisters, 0);
-    for (size_t j = 1; j < a.size(); ++j) {
-      Entry* e = ctx.Db(a[j]).Find(a[j], ctx.now_ms);
-      NoteLookup(ctx, e, a[j], kLookupRead);
-      if (!e) continue;
-      std::string_view v;
-      if (!HllOf(ctx, e, &v)) return;
-      if (!hll::MergeInto(v, max.data())) return ctx.Error(kErrCorrupt);
-    }
+    bool dense = false;
+    if (!MergeKeys(ctx, a.subspan(1), max.data(), &dense)) return;
     return ctx.rb.Integer(static_cast<int64_t>(hll::CountRegisters(max.data())));
   }
   std::string_view key = a[1];
@@ -134,15 +147,7 @@ void PfMergeCmd(CommandContext& ctx) {
   auto& a = ctx.args;
   std::vector<uint8_t> max(hll::kRegisters, 0);
   bool dense = false;
-  for (size_t j = 1; j < a.size(); ++j) {
-    Entry* e = ctx.Db(a[j]).Find(a[j], ctx.now_ms);
-    NoteLookup(ctx, e, a[j], kLookupRead);
-    if (!e) continue;
-    std::string_view v;
-    if (!HllOf(ctx, e, &v)) return;
-    dense |= hll::EncodingOf(v) == hll::kDense;
-    if (!hll::MergeInto(v, max.data())) return ctx.Error(kErrCorrupt);
-  }
+  if (!MergeKeys(ctx, a.subspan(1), max.data(), &dense)) return;
   std::string_view key = a[1];
   DbTable& db = ctx.Db(key);
   EntrySlot link = db.FindLink(key, ctx.now_ms);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string_view>
 
 #include "absl/functional/function_ref.h"
@@ -25,6 +26,12 @@ enum class ZPopShape { kFlat, kNested, kKeyFlat, kKeyNested };
 // deleted key. The caller holds key's shard lock.
 bool ZPopAndReply(CommandContext& ctx, DbTable& db, std::string_view key, ZSetValue* z, bool max,
                   size_t count, ZPopShape shape);
+
+// Replaces dst with value (or deletes it when value is null or empty, with a "del" event when
+// there was a key) and replies with the new length, as the *STORE commands (and GEOSEARCHSTORE)
+// do. The destination loses any TTL; a stored result sends `event`.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetValue> value,
+                 std::string_view event);
 
 // Set-typed inputs of ZUNION/ZINTER/ZDIFF/ZINTERCARD count as sorted sets with every score 1, as
 // in Redis. The set family lives elsewhere; it installs these accessors at registration. Without

@@ -24,6 +24,29 @@
 
 namespace shoal {
 
+// Replaces dst with value (or deletes it when value is empty) and replies with the new length,
+// as the *STORE commands do. The destination loses any TTL. A stored result sends event (the
+// command's name), after "new" when dst did not exist (an overwrite is not "new", as in Redis); an
+// empty one sends "del" when there was a key to delete.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetValue> value,
+                 std::string_view event) {
+  DbTable& db = ctx.Db(dst);
+  const size_t n = value ? value->Length() : 0;
+  if (n == 0) {
+    if (db.Delete(dst, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
+  } else {
+    Entry* e = NewCollectionEntry(dst, std::move(value), kNoExpire);
+    EntrySlot link = db.FindLink(dst, ctx.now_ms);
+    if (link != nullptr) {
+      db.Replace(link, e);
+    } else {
+      db.Insert(e);
+    }
+    NotifyKeyspaceEvent(ctx, kNotifyZset, event, dst);
+  }
+  ctx.rb.Integer(static_cast<int64_t>(n));
+}
+
 namespace {
 
 SetInputAccess& SetAccess() {
@@ -135,28 +158,6 @@ void ReplyRangeHeader(CommandContext& ctx, size_t n, bool withscores) {
   ctx.rb.ArrayHeader(withscores && ctx.rb.proto() < 3 ? n * 2 : n);
 }
 
-// Replaces dst with value (or deletes it when value is empty) and replies with the new length,
-// as the *STORE commands do. The destination loses any TTL. A stored result sends event (the
-// command's name), after "new" when dst did not exist (an overwrite is not "new", as in Redis); an
-// empty one sends "del" when there was a key to delete.
-void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<ZSetValue> value,
-                 std::string_view event) {
-  DbTable& db = ctx.Db(dst);
-  const size_t n = value ? value->Length() : 0;
-  if (n == 0) {
-    if (db.Delete(dst, ctx.now_ms)) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
-  } else {
-    Entry* e = NewCollectionEntry(dst, std::move(value), kNoExpire);
-    EntrySlot link = db.FindLink(dst, ctx.now_ms);
-    if (link != nullptr) {
-      db.Replace(link, e);
-    } else {
-      db.Insert(e);
-    }
-    NotifyKeyspaceEvent(ctx, kNotifyZset, event, dst);
-  }
-  ctx.rb.Integer(static_cast<int64_t>(n));
-}
 
 // A command's own event for removing members, then "del" when that emptied (and deleted) the key.
 bool NotifyRemoved(CommandContext& ctx, DbTable& db, std::string_view key, std::string_view event) {
