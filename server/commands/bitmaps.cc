@@ -11,7 +11,6 @@
 #include "server/commands/pubsub.h"
 #include "server/config.h"
 #include "server/net/server.h"
-#include "server/store/key_clock.h"
 #include "server/util/string_util.h"
 
 namespace shoal {
@@ -242,14 +241,7 @@ void BitOpCmd(CommandContext& ctx) {
   Entry* e = Entry::New(dest, ObjType::kString, static_cast<uint32_t>(maxlen), false);
   bitops::Combine(op, srcs.data(), lens.data(), n, reinterpret_cast<uint8_t*>(e->value()), maxlen);
   e->flags |= Entry::kRawEncoded;
-  EntrySlot link = db.FindLink(dest, ctx.now_ms);
-  if (link) {
-    e->atime = (*link)->atime;
-    TouchKey(e);
-    db.Replace(link, e);
-  } else {
-    db.Insert(e);
-  }
+  PutEntry(db, db.FindLink(dest, ctx.now_ms), e);
   NotifyKeyspaceEvent(ctx, kNotifyString, "set", dest);
   ctx.rb.Integer(static_cast<int64_t>(maxlen));
 }

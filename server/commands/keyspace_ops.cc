@@ -45,6 +45,18 @@ void SetStringValue(DbTable& db, std::string_view key, std::string_view value, i
   SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl);
 }
 
+void PutEntry(DbTable& db, EntrySlot link, Entry* e) {
+  if (link) {
+    // A new value for the same key keeps the key's clock (its creation time under fifo, its
+    // counter under lfu) and counts as an access.
+    e->atime = (*link)->atime;
+    TouchKey(e);
+    db.Replace(link, e);
+  } else {
+    db.Insert(e);
+  }
+}
+
 void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
                       int64_t expire_at, bool keep_ttl) {
   Entry* old = link ? *link : nullptr;
@@ -66,16 +78,7 @@ void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::st
     TouchKey(old);
     return;
   }
-  Entry* e = NewString(key, value, is_int, iv, expire_at);
-  if (old) {
-    // A new value for the same key keeps the key's clock (its creation time under fifo, its
-    // counter under lfu) and counts as an access.
-    e->atime = old->atime;
-    TouchKey(e);
-    db.Replace(link, e);
-  } else {
-    db.Insert(e);
-  }
+  PutEntry(db, link, NewString(key, value, is_int, iv, expire_at));
 }
 
 Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t min_len) {
@@ -113,9 +116,7 @@ Entry* WritableString(DbTable& db, EntrySlot link, std::string_view key, size_t 
   if (!old.empty()) memcpy(n->value(), old.data(), old.size());
   if (len > old.size()) memset(n->value() + old.size(), 0, len - old.size());
   n->flags |= Entry::kRawEncoded;
-  n->atime = e->atime;
-  TouchKey(n);
-  db.Replace(link, n);
+  PutEntry(db, link, n);
   return n;
 }
 
@@ -131,13 +132,7 @@ Entry* SetRawString(DbTable& db, EntrySlot link, std::string_view key, std::stri
   if (old && old->has_expire()) e->set_expire_at(old->expire_at());
   if (n) memcpy(e->value(), bytes.data(), n);
   e->flags |= Entry::kRawEncoded;
-  if (old) {
-    e->atime = old->atime;
-    TouchKey(e);
-    db.Replace(link, e);
-  } else {
-    db.Insert(e);
-  }
+  PutEntry(db, link, e);
   return e;
 }
 
@@ -148,15 +143,8 @@ void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t valu
     TouchKey(old);
     return;
   }
-  Entry* e = NewString(key, {}, true, value, old ? old->expire_at() : kNoExpire);
-  if (old) {
-    e->atime = old->atime;
-    TouchKey(e);
-    db.Replace(link, e);
-  } else {
-    (void)now_ms;
-    db.Insert(e);
-  }
+  (void)now_ms;
+  PutEntry(db, link, NewString(key, {}, true, value, old ? old->expire_at() : kNoExpire));
 }
 
 Entry* CloneEntry(const Entry* e, std::string_view key, int64_t expire_at) {

@@ -17,6 +17,10 @@ inline constexpr int64_t kNoExpire = -1;
 // (never lengthened): spreading deadlines set together keeps a cache from losing them all at once.
 int64_t JitteredDeadline(CommandContext& ctx, int64_t ttl_ms);
 
+// Puts a new entry e for a key at link (FindLink's result): it replaces the entry there, taking
+// over its access clock and counting as an access, or is inserted when link is null.
+void PutEntry(DbTable& db, EntrySlot link, Entry* e);
+
 // Creates or overwrites key with a string value. expire_at is an absolute ms deadline or kNoExpire;
 // keep_ttl keeps the old deadline instead. Overwrites in place when the size allows.
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
