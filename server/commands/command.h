@@ -39,6 +39,9 @@ enum CommandFlag : uint32_t {
   // patterns). Its first key is only read; the others (SORT's STORE destination) count as
   // written for WATCH and blocked-client wake-ups.
   kCmdLockAll = 1 << 15,
+  // Not a write, but Redis counts it as one for CLIENT PAUSE WRITE (its may-replicate commands:
+  // PUBLISH, PFCOUNT, which may rewrite the cached count). Not shown by COMMAND INFO.
+  kCmdMayReplicate = 1 << 16,
 };
 
 struct CommandContext;

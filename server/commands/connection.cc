@@ -171,8 +171,12 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   std::string cmd = "NULL";
   if (cmd_id >= 0) {
     const CommandSpec& spec = CommandTable::Get().all()[cmd_id];
+    // The two are stored one after the other by the client's thread: a pair read in between
+    // may mix two commands, hence the bound check.
     int sub = c->last_sub.load(std::memory_order_relaxed);
-    cmd = sub >= 0 ? Cat(spec.name, "|", spec.subcommands[sub]) : std::string(spec.name);
+    cmd = sub >= 0 && static_cast<size_t>(sub) < spec.subcommands.size()
+              ? Cat(spec.name, "|", spec.subcommands[sub])
+              : std::string(spec.name);
   }
   size_t qbuf = c->qbuf_size.load(std::memory_order_relaxed);
   size_t obuf = c->obuf_size.load(std::memory_order_relaxed);
@@ -382,7 +386,10 @@ void ClientCmd(CommandContext& ctx) {
     if (!ParseInt64(a[2], &id)) return ctx.Error(kErrNotInt);
     Worker* owner = nullptr;
     ctx.server.clients().ForEach([&](Connection* c) {
-      if (c->id == static_cast<uint64_t>(id) && c->blocked.load(std::memory_order_relaxed)) {
+      // A client held by CLIENT PAUSE is not in a blocking command: nothing to end (Redis 7.0
+      // crashes on this one).
+      if (c->id == static_cast<uint64_t>(id) && c->blocked.load(std::memory_order_relaxed) &&
+          !c->postponed.load(std::memory_order_relaxed)) {
         owner = c->worker;
       }
     });
@@ -390,6 +397,35 @@ void ClientCmd(CommandContext& ctx) {
     const auto target = static_cast<uint64_t>(id);
     owner->Post([target, error](Worker& w) { UnblockClient(w, target, error); });
     return ctx.rb.Integer(1);
+  }
+  if (EqualsLower(sub, "pause")) {
+    // CLIENT PAUSE timeout [WRITE|ALL]: replies at once; the caller's own next commands wait too.
+    if (a.size() < 3) return wrong_arity("pause");
+    if (a.size() > 4) {
+      return ctx.Error(Cat("ERR unknown subcommand or wrong number of arguments for '", sub,
+                           "'. Try CLIENT HELP."));
+    }
+    int64_t ms;
+    if (!ParseInt64(a[2], &ms)) return ctx.Error("ERR timeout is not an integer or out of range");
+    if (ms < 0) return ctx.Error("ERR timeout is negative");
+    Server::PauseMode mode = Server::kPauseAll;
+    if (a.size() == 4) {
+      if (EqualsLower(a[3], "write")) {
+        mode = Server::kPauseWrite;
+      } else if (!EqualsLower(a[3], "all")) {
+        return ctx.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      }
+    }
+    // Redis 7.0 lets now + timeout overflow (and then does not pause at all); a timeout past
+    // the clock's range pauses until CLIENT UNPAUSE here, which is what the timeout asks for.
+    int64_t end = ms > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + ms;
+    ctx.server.Pause(mode, end);
+    return ctx.rb.Ok();
+  }
+  if (EqualsLower(sub, "unpause")) {
+    if (a.size() != 2) return wrong_arity("unpause");
+    ctx.server.Unpause();
+    return ctx.rb.Ok();
   }
   if (EqualsLower(sub, "help")) {
     static constexpr std::string_view kHelp[] = {
@@ -403,6 +439,9 @@ void ClientCmd(CommandContext& ctx) {
         "    TYPE (normal|master|replica|pubsub), USER <username>, SKIPME (YES|NO).",
         "LIST [options ...]", "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID id [id ...]",
+        "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
         "SETNAME <name>", "    Assign the name <name> to the current connection.",
@@ -431,7 +470,7 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add({"reset", 1, F | NA, 0, 0, 0, ResetCmd, "connection", "Reset the connection", "6.2.0"});
   t.Add({"client", -2, 0, 0, 0, 0, ClientCmd, "connection", "A container for client connection commands", "2.4.0",
          {"id", "setname", "getname", "info", "list", "kill", "reply", "no-evict", "unblock",
-          "help"}});
+          "pause", "unpause", "help"}});
 }
 
 }  // namespace shoal

@@ -52,6 +52,29 @@ void FlagTransaction(Connection& conn) {
   if (conn.has_state() && conn.state().in_multi) conn.state().multi_aborted = true;
 }
 
+// CLIENT PAUSE: whether spec must wait, and if so holds the client (its worker re-runs the
+// command when the pause ends). Under WRITE only what writes waits, an EXEC whose queue writes too.
+bool PostponedByPause(Connection& conn, Worker& worker, const CommandSpec* spec) {
+  Server& server = worker.server();
+  Server::PauseMode mode = server.PauseModeAt(worker.now_ms());
+  if (mode == Server::kPauseNone) [[likely]] return false;
+  if (mode == Server::kPauseWrite && !(spec->flags & (kCmdWrite | kCmdMayReplicate))) {
+    ClientState* st = conn.state_if_any();
+    if (spec->name != "exec" || st == nullptr || !st->in_multi) return false;
+    bool writes = false;
+    for (const auto& q : st->queued) {
+      const CommandSpec* qs = CommandTable::Get().Find(q[0]);
+      if (qs && (qs->flags & (kCmdWrite | kCmdMayReplicate))) writes = true;
+    }
+    if (!writes) return false;
+  }
+  // CLIENT LIST names the command it waits with.
+  conn.last_sub.store(-1, std::memory_order_relaxed);
+  conn.last_cmd.store(spec->id, std::memory_order_relaxed);
+  worker.Postpone(&conn);
+  return true;
+}
+
 }  // namespace
 
 void CommandKeyPositions(const CommandSpec& spec, std::span<const std::string_view> args,
@@ -147,6 +170,8 @@ void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::stri
       return;
     }
     if (st->in_multi && !RunsInsideMulti(spec)) {
+      // As in Redis the pause applies before queueing: a queued write waits under WRITE too.
+      if (PostponedByPause(conn, worker, spec)) return;
       // Redis limits nothing here either, but an unbounded queue is unbounded memory: the
       // query-buffer limit bounds what one transaction may hold.
       size_t bytes = 0;
@@ -176,6 +201,7 @@ void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::stri
       return;
     }
   }
+  if (PostponedByPause(conn, worker, spec)) [[unlikely]] return;
   RunCommand(conn, worker, spec, args, /*locks_held=*/false, /*all_locked=*/false, arg1_shard);
 }
 }  // namespace

@@ -205,6 +205,11 @@ EvictResult EvictToLimit(Worker& worker) {
   const Config& cfg = worker.server().config();
   const uint64_t limit = cfg.maxmemory();
   if (limit == 0 || UsedMemoryFast() <= limit) return EvictResult::kUnderLimit;
+  // No eviction under CLIENT PAUSE (the dataset holds still), and no -OOM for it either: Redis
+  // lets the command through.
+  if (worker.server().PauseModeAt(worker.now_ms()) != Server::kPauseNone) {
+    return EvictResult::kUnderLimit;
+  }
   const EvictionPolicy policy = cfg.eviction_policy();
   if (policy == kNoEviction) return EvictResult::kStuck;
   const auto deadline = std::chrono::steady_clock::now() + kMaxEvictionTime;

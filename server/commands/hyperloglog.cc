@@ -181,7 +181,7 @@ void PfMergeCmd(CommandContext& ctx) {
 void RegisterHyperLogLogCommands(CommandTable& t) {
   t.Add({"pfadd", -2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, PfAddCmd, "hyperloglog",
          "Adds the specified elements to the specified HyperLogLog.", "2.8.9"});
-  t.Add({"pfcount", -2, kCmdReadonly, 1, -1, 1, PfCountCmd, "hyperloglog",
+  t.Add({"pfcount", -2, kCmdReadonly | kCmdMayReplicate, 1, -1, 1, PfCountCmd, "hyperloglog",
          "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
          "2.8.9"});
   t.Add({"pfmerge", -2, kCmdWrite | kCmdDenyOom, 1, -1, 1, PfMergeCmd, "hyperloglog",

@@ -349,7 +349,7 @@ void RegisterPubSubCommands(CommandTable& t) {
          "Stop listening for messages posted to the given channels", "2.0.0"});
   t.Add({"punsubscribe", -1, PS, 0, 0, 0, PUnsubscribeCmd, "pubsub",
          "Stop listening for messages posted to channels matching the given patterns", "2.0.0"});
-  t.Add({"publish", 3, kCmdPubsub | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, PublishCmd,
+  t.Add({"publish", 3, kCmdPubsub | kCmdLoading | kCmdStale | kCmdFast | kCmdMayReplicate, 0, 0, 0, PublishCmd,
          "pubsub", "Post a message to a channel", "2.0.0"});
   t.Add({"pubsub", -2, 0, 0, 0, 0, PubsubCmd, "pubsub",
          "A container for Pub/Sub commands", "2.8.0",

@@ -81,6 +81,9 @@ class alignas(8) Connection {
   bool paused = false;  // input processing held back until output drains
   // Parked by a blocking command: input is read and kept, not run. Atomic: CLIENT LIST reads it.
   std::atomic<bool> blocked{false};
+  // Held by CLIENT PAUSE (blocked is set too): the command that met the pause is still in `in`
+  // and runs, with what follows it, once the pause ends.
+  std::atomic<bool> postponed{false};
   // For CLIENT LIST: subscription counts and MULTI's queue length (-1 outside MULTI), written by
   // the owner thread.
   std::atomic<int> sub_count{0};

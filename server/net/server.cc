@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -177,6 +178,25 @@ Worker& Server::NextWorker() {
 void Server::RequestShutdown() {
   if (shutdown_.exchange(true)) return;
   for (auto& w : workers_) w->Post([](Worker&) {});
+}
+
+void Server::Pause(PauseMode mode, int64_t end_ms) {
+  MutexLock l(&pause_mu_);
+  int old = pause_mode_.load(std::memory_order_relaxed);
+  int64_t old_end = pause_end_ms_.load(std::memory_order_relaxed);
+  if (old != kPauseNone && NowMs() >= old_end) old = kPauseNone;  // the last pause had ended
+  if (old == kPauseNone) old_end = 0;
+  pause_end_ms_.store(std::max(old_end, end_ms), std::memory_order_relaxed);
+  pause_mode_.store(std::max<int>(old, mode), std::memory_order_release);
+}
+
+void Server::Unpause() {
+  {
+    MutexLock l(&pause_mu_);
+    pause_mode_.store(kPauseNone, std::memory_order_release);
+    pause_end_ms_.store(0, std::memory_order_relaxed);
+  }
+  for (auto& w : workers_) w->Post([](Worker& wk) { wk.ResumePostponed(); });
 }
 
 void Server::Wait() {

@@ -72,6 +72,22 @@ class Server {
   std::atomic<int64_t> blocked_clients{0};
   std::atomic<int64_t> lastsave_sec{0};
 
+  // CLIENT PAUSE. While a pause is on, commands of normal clients wait (postponed) instead of
+  // running: all of them (ALL) or those that write (WRITE); active expiry and eviction wait
+  // too. A new pause keeps the stricter mode and the later end of the two, as in Redis.
+  enum PauseMode : int { kPauseNone = 0, kPauseWrite = 1, kPauseAll = 2 };
+  void Pause(PauseMode mode, int64_t end_ms);
+  // CLIENT UNPAUSE: ends the pause and releases every postponed client.
+  void Unpause();
+  // The mode in force at now_ms. One relaxed load when no pause was ever set.
+  PauseMode PauseModeAt(int64_t now_ms) const {
+    int mode = pause_mode_.load(std::memory_order_acquire);
+    if (mode == kPauseNone) [[likely]] return kPauseNone;
+    return now_ms < pause_end_ms_.load(std::memory_order_relaxed) ? static_cast<PauseMode>(mode)
+                                                                   : kPauseNone;
+  }
+  int64_t pause_end_ms() const { return pause_end_ms_.load(std::memory_order_relaxed); }
+
  private:
   int Listen(const std::string& addr, int port);
   int ListenUnix(const std::string& path, int perm);
@@ -84,6 +100,9 @@ class Server {
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<uint64_t> rr_{0};
   std::atomic<bool> shutdown_{false};
+  Mutex pause_mu_;  // orders Pause/Unpause; readers only load the two atomics
+  std::atomic<int> pause_mode_{kPauseNone};
+  std::atomic<int64_t> pause_end_ms_{0};
   bool io_uring_enabled_ = false;
   bool io_batch_wait_available_ = false;
   int64_t start_time_ms_;

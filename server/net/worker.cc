@@ -170,6 +170,10 @@ int Worker::NextTimeout() const {
     int64_t until = std::get<0>(*block_deadlines_.begin()) - now;
     timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
   }
+  if (!postponed_.empty()) {
+    int64_t until = server_->pause_end_ms() - now;
+    timeout = static_cast<int>(std::clamp<int64_t>(until, 0, timeout));
+  }
   return timeout;
 }
 
@@ -271,6 +275,9 @@ void Worker::PrefetchReceivedKeys() {
 
 void Worker::EndOfRound() {
   if (!block_deadlines_.empty()) ExpireBlockedClients(*this, now_ms_);
+  if (!postponed_.empty() && server_->PauseModeAt(NowMs()) == Server::kPauseNone) {
+    ResumePostponed();
+  }
   // Replies to everything read this round leave now, one write (or send) per connection.
   if (!to_flush_.empty()) {
     std::vector<uint64_t> ids;
@@ -500,6 +507,9 @@ void Worker::ReapClosed() {
     conns_[i]->index_in_worker = i;
     conns_.pop_back();
     by_id_.erase(c->id);
+    if (c->postponed.load(std::memory_order_relaxed)) {
+      server_->blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+    }
     ReleaseClientState(*server_, *c);
     server_->clients().Remove(c);
     server_->connected_clients.fetch_sub(1, std::memory_order_relaxed);
@@ -715,6 +725,11 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
       if (cmd.argc) {
         Dispatch(*c, *this, std::span<const std::string_view>(&ahead_args_[cmd.first], cmd.argc),
                  cmd.arg1_shard);
+        if (c->postponed.load(std::memory_order_relaxed)) [[unlikely]] {
+          // Held by CLIENT PAUSE: the command stays in the input, to be parsed and run again.
+          c->parser.Reset();
+          return pos;
+        }
       }
       pos = cmd.end;
     }
@@ -829,6 +844,26 @@ void Worker::ResumeInput(Connection* c) {
   AfterBatch(c);
 }
 
+void Worker::Postpone(Connection* c) {
+  c->postponed.store(true, std::memory_order_relaxed);
+  c->blocked.store(true, std::memory_order_relaxed);
+  server_->blocked_clients.fetch_add(1, std::memory_order_relaxed);
+  postponed_.push_back(c->id);
+}
+
+void Worker::ResumePostponed() {
+  std::vector<uint64_t> ids;
+  ids.swap(postponed_);
+  for (uint64_t id : ids) {
+    Connection* c = FindConnection(id);
+    if (c == nullptr || !c->postponed.load(std::memory_order_relaxed)) continue;
+    c->postponed.store(false, std::memory_order_relaxed);
+    c->blocked.store(false, std::memory_order_relaxed);
+    server_->blocked_clients.fetch_sub(1, std::memory_order_relaxed);
+    ResumeInput(c);  // may meet the pause again (a new one), and be held again
+  }
+}
+
 void Worker::Cron() {
   for (ListenTag* l : accept_retry_) uring_->Accept(l->fd, Uring::Tag(l, Uring::kAccept));
   accept_retry_.clear();
@@ -880,7 +915,10 @@ void Worker::Cron() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(250000 / hz);
   int64_t now = NowMs();
   uint64_t expired_total = 0;
-  for (int s = index_; s < store.num_shards(); s += nworkers) {
+  // Under CLIENT PAUSE the dataset holds still, as in Redis: no active expiry (lazy expiry still
+  // hides and removes an expired key that a command reads).
+  const int first_shard = server_->PauseModeAt(now) == Server::kPauseNone ? index_ : store.num_shards();
+  for (int s = first_shard; s < store.num_shards(); s += nworkers) {
     Shard& shard = store.shard(s);
     for (int db = 0; db < store.num_dbs(); ++db) {
       for (;;) {

@@ -92,6 +92,10 @@ class Worker {
   }
   std::set<std::tuple<int64_t, uint64_t, uint64_t>>& block_deadlines() { return block_deadlines_; }
   void ResumeInput(Connection* c);
+  // CLIENT PAUSE: holds c's input from the command that met the pause on, and lets the held
+  // clients go on, in the order they were held, once no pause holds them (each re-checks).
+  void Postpone(Connection* c);
+  void ResumePostponed();
 
   // Commands of a pipelined batch are timed back to back, one clock read per command: each one
   // ends where the next one starts. Outside a batch a command reads the clock itself.
@@ -157,6 +161,7 @@ class Worker {
   std::vector<Connection*> zombies_;
   std::vector<uint64_t> to_flush_;
   std::set<std::tuple<int64_t, uint64_t, uint64_t>> block_deadlines_;
+  std::vector<uint64_t> postponed_;  // ids of connections held by CLIENT PAUSE, in order
 
   // Commands parsed ahead of running them (ProcessInput): argument views and, per command, its
   // first argument's index, count and end offset in the input. Reused: no allocation per batch.
