@@ -109,6 +109,7 @@ struct ConfigValues {
   int64_t slowlog_log_slower_than = 10000;
   int64_t slowlog_max_len = 128;
   uint64_t hll_sparse_max_bytes = 3000;
+  int64_t tracking_table_max_keys = 1000000;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   std::string save;  // normalized "seconds changes ..." pairs
@@ -497,6 +498,13 @@ const Param kParams[] = {
        return SizeIn(t, 0, INT64_MAX, &v->hll_sparse_max_bytes, w);
      },
      [](const ConfigValues& v) { return absl::StrCat(v.hll_sparse_max_bytes); }},
+    {"tracking-table-max-keys", true, false, "N",
+     "CLIENT TRACKING remembers at most about this many keys; past it, keys are forgotten and "
+     "their readers invalidated (0: no limit; default 1000000)",
+     [](std::string_view t, ConfigValues* v, Problem* w) {
+       return IntFieldIn(t, 0, INT64_MAX, &v->tracking_table_max_keys, w);
+     },
+     [](const ConfigValues& v) { return Int(v.tracking_table_max_keys); }},
     {"lfu-log-factor", true, false, "N",
      "How slowly the LFU access counter grows: lower counts more finely (default 10)",
      [](std::string_view t, ConfigValues* v, Problem* w) {
@@ -868,6 +876,7 @@ ConfigValues Config::Current() const {
   v.slowlog_log_slower_than = slowlog_log_slower_than_.load(std::memory_order_relaxed);
   v.slowlog_max_len = slowlog_max_len_.load(std::memory_order_relaxed);
   v.hll_sparse_max_bytes = hll_sparse_max_bytes_.load(std::memory_order_relaxed);
+  v.tracking_table_max_keys = tracking_table_max_keys_.load(std::memory_order_relaxed);
   v.lfu_log_factor = lfu_log_factor_;
   v.lfu_decay_time = lfu_decay_time_;
   v.save = save_;
@@ -895,6 +904,7 @@ void Config::PublishRuntime(const ConfigValues& v) {
   slowlog_log_slower_than_.store(v.slowlog_log_slower_than, std::memory_order_relaxed);
   slowlog_max_len_.store(v.slowlog_max_len, std::memory_order_relaxed);
   hll_sparse_max_bytes_.store(v.hll_sparse_max_bytes, std::memory_order_relaxed);
+  tracking_table_max_keys_.store(v.tracking_table_max_keys, std::memory_order_relaxed);
   lfu_log_factor_ = v.lfu_log_factor;
   lfu_decay_time_ = v.lfu_decay_time;
   const bool lfu = v.maxmemory_policy == kVolatileLfu || v.maxmemory_policy == kAllkeysLfu;

@@ -125,6 +125,9 @@ class Config {
   uint64_t hll_sparse_max_bytes() const {
     return hll_sparse_max_bytes_.load(std::memory_order_relaxed);
   }
+  int64_t tracking_table_max_keys() const {
+    return tracking_table_max_keys_.load(std::memory_order_relaxed);
+  }
 
   // CONFIG GET: (name, value) for every parameter matching any of the patterns (globs,
   // case-insensitive), each parameter once, values formatted as Redis formats them. As in
@@ -193,6 +196,7 @@ class Config {
   std::atomic<int64_t> slowlog_log_slower_than_{10000};
   std::atomic<int64_t> slowlog_max_len_{128};
   std::atomic<uint64_t> hll_sparse_max_bytes_{3000};
+  std::atomic<int64_t> tracking_table_max_keys_{1000000};
   int lfu_log_factor_ ABSL_GUARDED_BY(mu_) = 10;  // live copies are in the key clock
   int lfu_decay_time_ ABSL_GUARDED_BY(mu_) = 1;
   std::atomic<bool> appendonly_{false};

@@ -44,6 +44,21 @@ struct ClientState {
   };
   Block block;
 
+  // CLIENT TRACKING: the mode, and CLIENT CACHING's word for the next command (OPTIN/OPTOUT).
+  struct Tracking {
+    bool on = false;
+    bool bcast = false;
+    bool optin = false;
+    bool optout = false;
+    bool noloop = false;
+    bool caching = false;  // CLIENT CACHING YES (OPTIN) or NO (OPTOUT) given for the next command
+    bool broken_redirect = false;
+    uint64_t redirect = 0;  // client id the invalidations go to, 0 for this connection
+    int redirect_worker = -1;
+    std::vector<std::string> prefixes;  // BCAST, sorted
+  };
+  Tracking tracking;
+
   // Pub/Sub subscriptions.
   absl::flat_hash_set<std::string> channels;
   absl::flat_hash_set<std::string> patterns;

@@ -8,6 +8,7 @@
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/monitor.h"
+#include "server/commands/tracking.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -156,6 +157,7 @@ void ResetCmd(CommandContext& ctx) {
     DiscardTransaction(ctx.conn);
     UnwatchAll(ctx.server, ctx.conn);
     ReleaseSubscriptions(ctx.server, ctx.conn);
+    DisableTracking(ctx.conn);
   }
   ctx.conn.db.store(0, std::memory_order_relaxed);
   ctx.conn.proto = 2;
@@ -184,14 +186,17 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   int sub = c->sub_count.load(std::memory_order_relaxed);
   int psub = c->psub_count.load(std::memory_order_relaxed);
   int multi = c->multi_count.load(std::memory_order_relaxed);
-  // Redis' letters, in its order: O monitor, P subscribed, x in MULTI, b blocked, U unix socket,
-  // e no-evict; N when none applies.
-  char flag_buf[8];
+  // Redis' letters, in its order: O monitor, P subscribed, x in MULTI, b blocked, t tracking,
+  // R tracking redirect gone, B tracking BCAST, U unix socket, e no-evict; N when none applies.
+  char flag_buf[12];
   size_t nflags = 0;
   if (c->monitor.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'O';
   if (sub + psub > 0) flag_buf[nflags++] = 'P';
   if (multi >= 0) flag_buf[nflags++] = 'x';
   if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';
+  if (c->tracking.load(std::memory_order_relaxed)) flag_buf[nflags++] = 't';
+  if (c->tracking_broken.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'R';
+  if (c->tracking_bcast.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'B';
   if (c->is_unix) flag_buf[nflags++] = 'U';
   if (c->no_evict.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'e';
   if (nflags == 0) flag_buf[nflags++] = 'N';
@@ -203,7 +208,7 @@ std::string ClientInfoLine(Server& server, Connection* c) {
       " flags=", flags, " db=", c->db.load(std::memory_order_relaxed),
       " sub=", sub, " psub=", psub, " ssub=0 multi=", multi, " qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
       " obl=0 oll=0 omem=", obuf, " tot-mem=", qbuf + obuf, " events=r cmd=", cmd,
-      " user=default redir=-1 resp=", c->proto.load(std::memory_order_relaxed), "\n");
+      " user=default redir=", c->tracking_redirect.load(std::memory_order_relaxed), " resp=", c->proto.load(std::memory_order_relaxed), "\n");
 }
 
 void ClientCmd(CommandContext& ctx) {
@@ -398,6 +403,22 @@ void ClientCmd(CommandContext& ctx) {
     owner->Post([target, error](Worker& w) { UnblockClient(w, target, error); });
     return ctx.rb.Integer(1);
   }
+  if (EqualsLower(sub, "tracking")) {
+    if (a.size() < 3) return wrong_arity("tracking");
+    return ClientTrackingCmd(ctx);
+  }
+  if (EqualsLower(sub, "trackinginfo")) {
+    if (a.size() != 2) return wrong_arity("trackinginfo");
+    return ClientTrackingInfoCmd(ctx);
+  }
+  if (EqualsLower(sub, "caching")) {
+    if (a.size() != 3) return wrong_arity("caching");
+    return ClientCachingCmd(ctx);
+  }
+  if (EqualsLower(sub, "getredir")) {
+    if (a.size() != 2) return wrong_arity("getredir");
+    return ClientGetRedirCmd(ctx);
+  }
   if (EqualsLower(sub, "pause")) {
     // CLIENT PAUSE timeout [WRITE|ALL]: replies at once; the caller's own next commands wait too.
     if (a.size() < 3) return wrong_arity("pause");
@@ -470,7 +491,7 @@ void RegisterConnectionCommands(CommandTable& t) {
   t.Add({"reset", 1, F | NA, 0, 0, 0, ResetCmd, "connection", "Reset the connection", "6.2.0"});
   t.Add({"client", -2, 0, 0, 0, 0, ClientCmd, "connection", "A container for client connection commands", "2.4.0",
          {"id", "setname", "getname", "info", "list", "kill", "reply", "no-evict", "unblock",
-          "pause", "unpause", "help"}});
+          "pause", "unpause", "tracking", "trackinginfo", "caching", "getredir", "help"}});
 }
 
 }  // namespace shoal

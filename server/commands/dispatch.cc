@@ -9,6 +9,7 @@
 #include "server/commands/eviction.h"
 #include "server/commands/monitor.h"
 #include "server/commands/slowlog.h"
+#include "server/commands/tracking.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -258,13 +259,19 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
     }
     int db = ctx.db;
     spec->handler(ctx);
+    if ((spec->flags & kCmdReadonly) && conn.tracking.load(std::memory_order_relaxed) &&
+        !keys.empty()) [[unlikely]] {
+      TrackingRememberKeys(conn, store, args, keys, shards);
+    }
     // Any write invalidates the WATCHes on its keys (whether or not it changed them, which errs
     // on the side of failing an EXEC the client will retry) and wakes the first client blocked on
     // each of them.
     if ((spec->flags & kCmdWrite) && !ctx.failed && !ctx.blocked) {
+      const bool tracking = TrackingActive();
       for (size_t k = (spec->flags & kCmdLockAll) ? 1 : 0; k < keys.size(); ++k) {
         Shard& shard = store.shard(shards[k]);
         if (!shard.watch.empty()) shard.watch.Touch(db, args[keys[k]]);
+        if (tracking) [[unlikely]] TrackingKeyChanged(shard, args[keys[k]], conn.id);
         if (!shard.blocked.empty()) {
           PendingWake w;
           if (TakeWaiter(shard, db, args[keys[k]], &w)) wakes.push_back(w);
@@ -272,8 +279,13 @@ void RunCommand(Connection& conn, Worker& worker, const CommandSpec* spec,
       }
     }
   }
-  // Wake-ups leave after the shard locks are released.
+  // Wake-ups leave after the shard locks are released; so do invalidations, after the reply (and,
+  // for the commands of an EXEC, after the whole transaction's).
   for (const auto& w : wakes) SendWake(server, w);
+  if (!locks_held && TrackingActive()) [[unlikely]] {
+    TrackingSendQueued(worker);
+    if (conn.tracking.load(std::memory_order_relaxed)) TrackingAfterCommand(conn, spec);
+  }
   if (MonitorsActive()) [[unlikely]] FeedMonitors(server, conn, *spec, sub, args);
   const uint64_t end = CycleNow();
   worker.CommandEnded(end);

@@ -9,6 +9,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/tracking.h"
 #include "server/config.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -153,6 +154,7 @@ bool EvictCandidate(Worker& worker, EvictionPolicy policy, const Candidate& c) {
   if (e == nullptr || (IsVolatile(policy) && !e->has_expire())) return false;
   db.Delete(c.key, INT64_MIN);
   if (!shard.watch.empty()) shard.watch.Touch(c.db, c.key);
+  if (TrackingActive()) TrackingKeyChanged(shard, c.key, 0);
   Bump(worker.stats().evicted_keys);
   NotifyKeyspaceEventDb(server, kNotifyEvicted, "evicted", c.key, c.db);
   return true;

@@ -9,6 +9,7 @@
 #include "server/commands/command.h"
 #include "server/commands/keyspace_ops.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/tracking.h"
 #include "server/config.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
@@ -298,6 +299,9 @@ void Flush(CommandContext& ctx, int db, bool async) {
       }
     }
   }
+  // Tracking clients hear of a flush (FLUSHDB too) as "everything", and the tracked keys are
+  // forgotten, as in Redis.
+  if (TrackingActive()) TrackingFlush(ctx.server, ctx.store);
   UnlockAllShards(ctx);
   if (!doomed.empty()) {
     std::thread([tables = std::move(doomed)]() mutable {

@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "server/util/mutex.h"
 #include "server/commands/client_state.h"
+#include "server/commands/tracking.h"
 #include "server/commands/command.h"
 #include "server/commands/pubsub.h"
 #include "server/config.h"
@@ -261,6 +262,11 @@ void PubsubCmd(CommandContext& ctx) {
 Server* g_notify_server = nullptr;
 
 void OnKeyExpired(int db, std::string_view key) {
+  // Called under the key's shard lock: its tracking readers are invalidated as for a write.
+  if (TrackingActive()) {
+    Store& store = g_notify_server->store();
+    TrackingKeyChanged(store.shard(store.ShardOf(key)), key, 0);
+  }
   NotifyKeyspaceEventDb(*g_notify_server, kNotifyExpired, "expired", key, db);
 }
 

@@ -11,6 +11,7 @@
 #include "server/commands/key_specs.h"
 #include "server/commands/memory_cmd.h"
 #include "server/commands/pubsub.h"
+#include "server/commands/tracking.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -94,7 +95,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\ncluster_connections:0\r\nmaxclients:", cfg.maxclients(),
               "\r\nclient_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", server.blocked_clients.load(std::memory_order_relaxed),
-              "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n");
+              "\r\ntracking_clients:", GetTrackingStats().clients,
+              "\r\nclients_in_timeout_table:0\r\n");
   }
   if (want("memory", true)) {
     Section(&out, "Memory");
@@ -159,6 +161,7 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     expired -= t.expired_active;
     size_t channels, patterns;
     PubSubCounts(&channels, &patterns);
+    const TrackingStats ts = GetTrackingStats();
     CatAppend(&out, "total_connections_received:", server.total_connections.load(),
               "\r\ntotal_commands_processed:", t.commands,
               "\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:", t.net_in,
@@ -167,7 +170,9 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "rejected_connections:", server.rejected_connections.load(),
               "\r\nexpired_keys:", expired, "\r\nevicted_keys:", t.evicted,
               "\r\nkeyspace_hits:", t.hits, "\r\nkeyspace_misses:", t.misses,
-              "\r\npubsub_channels:", channels, "\r\npubsub_patterns:", patterns, "\r\n",
+              "\r\npubsub_channels:", channels, "\r\npubsub_patterns:", patterns,
+              "\r\ntracking_total_keys:", ts.keys, "\r\ntracking_total_items:", ts.items,
+              "\r\ntracking_total_prefixes:", ts.prefixes, "\r\n",
               "total_error_replies:0\r\n");
   }
   if (want("replication", true)) {

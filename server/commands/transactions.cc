@@ -6,6 +6,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/monitor.h"
+#include "server/commands/tracking.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/net/worker.h"
@@ -163,6 +164,7 @@ void ReleaseClientState(Server& server, Connection& conn) {
   UnwatchAll(server, conn);
   ReleaseSubscriptions(server, conn);
   UnblockOnClose(server, conn);
+  DisableTracking(conn);
 }
 
 }  // namespace shoal

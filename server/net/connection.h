@@ -84,6 +84,12 @@ class alignas(8) Connection {
   // Held by CLIENT PAUSE (blocked is set too): the command that met the pause is still in `in`
   // and runs, with what follows it, once the pause ends.
   std::atomic<bool> postponed{false};
+  // CLIENT TRACKING is on (CLIENT LIST flag t; every read command checks it), the redirect target
+  // CLIENT LIST shows (-1 when off) and whether that target went away (flag R).
+  std::atomic<bool> tracking{false};
+  std::atomic<int64_t> tracking_redirect{-1};
+  std::atomic<bool> tracking_broken{false};
+  std::atomic<bool> tracking_bcast{false};  // CLIENT LIST flag B
   // For CLIENT LIST: subscription counts and MULTI's queue length (-1 outside MULTI), written by
   // the owner thread.
   std::atomic<int> sub_count{0};

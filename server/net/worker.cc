@@ -20,6 +20,7 @@
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
 #include "server/commands/eviction.h"
+#include "server/commands/tracking.h"
 #include "server/net/connection.h"
 #include "server/net/server.h"
 #include "server/store/key_clock.h"
@@ -295,6 +296,8 @@ void Worker::EndOfRound() {
   } else if (evicting_) {
     evicting_ = EvictToLimit(*this) == EvictResult::kTimeUp;
   }
+  // Invalidations of keys the cron expired or evicted (commands send their own).
+  TrackingSendQueued(*this);
 }
 
 void Worker::OnCompletion(const io_uring_cqe& cqe) {

@@ -200,6 +200,63 @@ class BlockTable {
   size_t entries_ = 0;
 };
 
+// Client-side caching (CLIENT TRACKING): for each key of one shard, the clients that read it while
+// tracking and may keep it in a local cache. Keys are names, whatever their db, as in Redis. A
+// write takes the key's readers (they get an invalidation) and forgets the key. Guarded by the
+// shard's lock.
+class TrackingTable {
+ public:
+  struct Reader {
+    int worker;
+    uint64_t conn_id;
+  };
+  using Readers = absl::InlinedVector<Reader, 2>;
+  bool empty() const { return keys_.empty(); }
+  size_t size() const { return keys_.size(); }
+  size_t items() const { return items_; }
+  // Returns how many keys the table gained (0 or 1).
+  size_t Remember(std::string_view key, Reader r) {
+    auto [it, added] = keys_.try_emplace(absl::string_view(key.data(), key.size()));
+    for (const Reader& x : it->second) {
+      if (x.conn_id == r.conn_id) return 0;
+    }
+    it->second.push_back(r);
+    ++items_;
+    return added ? 1 : 0;
+  }
+  // Hands key's readers to fn(key, readers) and forgets the key; false when nobody tracks it.
+  template <typename Fn>
+  bool Take(std::string_view key, Fn&& fn) {
+    auto it = keys_.find(absl::string_view(key.data(), key.size()));
+    if (it == keys_.end()) return false;
+    fn(std::string_view(it->first), it->second);
+    items_ -= it->second.size();
+    keys_.erase(it);
+    return true;
+  }
+  // Forgets some key (the table's size limit), handing its readers to fn first.
+  template <typename Fn>
+  bool TakeAny(Fn&& fn) {
+    if (keys_.empty()) return false;
+    auto it = keys_.begin();
+    fn(std::string_view(it->first), it->second);
+    items_ -= it->second.size();
+    keys_.erase(it);
+    return true;
+  }
+  // Returns how many keys were forgotten.
+  size_t Clear() {
+    size_t n = keys_.size();
+    keys_.clear();
+    items_ = 0;
+    return n;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, Readers> keys_;
+  size_t items_ = 0;
+};
+
 class Shard {
  public:
   explicit Shard(int num_dbs) : watch(num_dbs), blocked(num_dbs), dbs_(num_dbs) {
@@ -208,6 +265,7 @@ class Shard {
   SpinMutex mu;
   WatchTable watch;
   BlockTable blocked;
+  TrackingTable tracking;
   DbTable& db(int i) { return dbs_[i]; }
   std::vector<DbTable>& dbs() { return dbs_; }
 

@@ -435,7 +435,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 44u);
+  EXPECT_EQ(c.Get(all).size(), 45u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",
@@ -456,6 +456,11 @@ TEST(ConfigTest, SetEachRuntimeOption) {
 
   ASSERT_TRUE(Set(&c, {{"maxclients", "123"}}).ok());
   EXPECT_EQ(c.maxclients(), 123);
+  EXPECT_EQ(c.tracking_table_max_keys(), 1000000);
+  ASSERT_TRUE(Set(&c, {{"tracking-table-max-keys", "10"}}).ok());
+  EXPECT_EQ(c.tracking_table_max_keys(), 10);
+  EXPECT_EQ(GetOne(c, "tracking-table-max-keys"), "10");
+  EXPECT_FALSE(Set(&c, {{"tracking-table-max-keys", "-1"}}).ok());
   ASSERT_TRUE(Set(&c, {{"timeout", "60"}}).ok());
   EXPECT_EQ(c.timeout(), 60);
   ASSERT_TRUE(Set(&c, {{"loglevel", "DEBUG"}}).ok());
@@ -500,7 +505,7 @@ TEST(ConfigTest, SetEachRuntimeOption) {
   EXPECT_EQ(GetOne(c, "appendonly"), "no");
 
   EXPECT_THAT(changed, ::testing::Contains("loglevel"));
-  EXPECT_EQ(changed.size(), 19u);  // one per successful Set above
+  EXPECT_EQ(changed.size(), 20u);  // one per successful Set above
   // Names are case-insensitive and the callback gets the canonical one.
   changed.clear();
   ASSERT_TRUE(Set(&c, {{"LogLevel", "notice"}, {"HZ", "10"}}).ok());
