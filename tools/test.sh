@@ -47,7 +47,8 @@ SHOAL_BUILD_DIR=$PWD/build-asan timeout 1800 $PY -m pytest tests/integration -q 
 
 echo "== concurrency tests (shoal-server with ThreadSanitizer against redis-server)"
 # Every cross-thread path: many clients on both workers, blocking pops woken from the other
-# worker, EXEC across shards, Pub/Sub delivery between workers, eviction from both workers. A
+# worker, EXEC across shards, Pub/Sub delivery between workers, eviction from both workers,
+# clients held by CLIENT PAUSE, invalidations between workers (CLIENT TRACKING). A
 # data race TSan sees is written to tsan.* and fails the run even when the test itself passed.
 mkdir -p "$results/tsan"
 TSAN_OPTIONS="log_path=$results/tsan/tsan second_deadlock_stack=1" SHOAL_BUILD_DIR=$PWD/build-tsan \
@@ -55,6 +56,7 @@ TSAN_OPTIONS="log_path=$results/tsan/tsan second_deadlock_stack=1" SHOAL_BUILD_D
   tests/integration/test_blocking.py tests/integration/test_transactions.py \
   tests/integration/test_pubsub.py tests/integration/test_eviction.py \
   tests/integration/test_client_controls.py tests/integration/test_monitor.py \
+  tests/integration/test_client_pause.py tests/integration/test_client_tracking.py \
   --junitxml="$results/tsan.xml" || status=1
 if ls "$results"/tsan/tsan.* >/dev/null 2>&1; then
   echo "FAILED: ThreadSanitizer reports:"; cat "$results"/tsan/tsan.*

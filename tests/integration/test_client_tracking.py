@@ -325,3 +325,29 @@ def test_invalidations_cross_workers_under_load(target):
         r.close()
     writer.close()
     ctl.close()
+
+
+def eviction(srv, label):
+    a = connect(srv, label + ":a", 3)
+    b = connect(srv, label + ":b")
+    b.call("FLUSHALL")
+    quiet(a)
+    b.call("SET", "ev", "1")
+    out = [a.call("CLIENT", "TRACKING", "ON"), a.call("GET", "ev")]
+    try:
+        b.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+        b.call("CONFIG", "SET", "maxmemory", "1")   # nothing fits: every key is evicted
+        b.send("SET", "trigger", "x")
+        out.append(a.read(timeout=5))               # invalidate [ev]
+        b.read()
+    finally:
+        b.call("CONFIG", "SET", "maxmemory", "0")
+        b.call("CONFIG", "SET", "maxmemory-policy", "noeviction")
+    out.append(b.call("EXISTS", "ev"))
+    for c in (a, b):
+        c.close()
+    return out
+
+
+def test_evicted_key_is_invalidated(pair):
+    both(pair, eviction)
