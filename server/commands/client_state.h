@@ -59,11 +59,13 @@ struct ClientState {
   };
   Tracking tracking;
 
-  // Pub/Sub subscriptions.
+  // Pub/Sub subscriptions; shard channels are SSUBSCRIBE's (a namespace of their own).
   absl::flat_hash_set<std::string> channels;
   absl::flat_hash_set<std::string> patterns;
+  absl::flat_hash_set<std::string> shard_channels;
 
-  size_t subscriptions() const { return channels.size() + patterns.size(); }
+  // Any subscription puts a RESP2 client in the subscribed context.
+  size_t subscriptions() const { return channels.size() + patterns.size() + shard_channels.size(); }
 };
 
 // Leaves MULTI, dropping the queued commands.

@@ -185,13 +185,14 @@ std::string ClientInfoLine(Server& server, Connection* c) {
   (void)server;
   int sub = c->sub_count.load(std::memory_order_relaxed);
   int psub = c->psub_count.load(std::memory_order_relaxed);
+  int ssub = c->ssub_count.load(std::memory_order_relaxed);
   int multi = c->multi_count.load(std::memory_order_relaxed);
   // Redis' letters, in its order: O monitor, P subscribed, x in MULTI, b blocked, t tracking,
   // R tracking redirect gone, B tracking BCAST, U unix socket, e no-evict; N when none applies.
   char flag_buf[12];
   size_t nflags = 0;
   if (c->monitor.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'O';
-  if (sub + psub > 0) flag_buf[nflags++] = 'P';
+  if (sub + psub + ssub > 0) flag_buf[nflags++] = 'P';
   if (multi >= 0) flag_buf[nflags++] = 'x';
   if (c->blocked.load(std::memory_order_relaxed)) flag_buf[nflags++] = 'b';
   if (c->tracking.load(std::memory_order_relaxed)) flag_buf[nflags++] = 't';
@@ -206,7 +207,7 @@ std::string ClientInfoLine(Server& server, Connection* c) {
       " age=", (now - c->created_ms) / 1000,
       " idle=", (now - c->last_interaction_ms.load(std::memory_order_relaxed)) / 1000,
       " flags=", flags, " db=", c->db.load(std::memory_order_relaxed),
-      " sub=", sub, " psub=", psub, " ssub=0 multi=", multi, " qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
+      " sub=", sub, " psub=", psub, " ssub=", ssub, " multi=", multi, " qbuf=", qbuf, " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0",
       " obl=0 oll=0 omem=", obuf, " tot-mem=", qbuf + obuf, " events=r cmd=", cmd,
       " user=default redir=", c->tracking_redirect.load(std::memory_order_relaxed), " resp=", c->proto.load(std::memory_order_relaxed), "\n");
 }

@@ -22,7 +22,7 @@ void NotifyKeyspaceEvent(CommandContext& ctx, int cls, std::string_view event,
 void NotifyKeyspaceEventDb(Server& server, int cls, std::string_view event, std::string_view key,
                            int db);
 // Active channels and patterns (INFO stats).
-void PubSubCounts(size_t* channels, size_t* patterns);
+void PubSubCounts(size_t* channels, size_t* patterns, size_t* shard_channels);
 // Routes expiries and new keys from the store to the notifications.
 void InstallKeyspaceNotifications(Server* server);
 

@@ -1,4 +1,5 @@
 // Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN.
+#include <algorithm>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -159,8 +160,8 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
     }
     // expired_active counts keys also counted in expired_keys() (both go through ExpireNow).
     expired -= t.expired_active;
-    size_t channels, patterns;
-    PubSubCounts(&channels, &patterns);
+    size_t channels, patterns, shard_channels;
+    PubSubCounts(&channels, &patterns, &shard_channels);
     const TrackingStats ts = GetTrackingStats();
     CatAppend(&out, "total_connections_received:", server.total_connections.load(),
               "\r\ntotal_commands_processed:", t.commands,
@@ -171,6 +172,7 @@ std::string BuildInfo(CommandContext& ctx, std::span<const std::string_view> wan
               "\r\nexpired_keys:", expired, "\r\nevicted_keys:", t.evicted,
               "\r\nkeyspace_hits:", t.hits, "\r\nkeyspace_misses:", t.misses,
               "\r\npubsub_channels:", channels, "\r\npubsub_patterns:", patterns,
+              "\r\npubsubshard_channels:", shard_channels,
               "\r\ntracking_total_keys:", ts.keys, "\r\ntracking_total_items:", ts.items,
               "\r\ntracking_total_prefixes:", ts.prefixes, "\r\n",
               "total_error_replies:0\r\n");
@@ -596,7 +598,12 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
   }
   if (r.spec == nullptr) return ctx.Error("ERR Invalid command specified");
   const CommandMeta* m = FindCommandMeta(r.FullName());
-  if (m == nullptr || m->key_specs.empty()) {
+  // Arguments that are only routed like keys (the shard channels of SPUBLISH and SSUBSCRIBE,
+  // whose key specs say not_key) are not keys either.
+  const bool only_not_keys = m && std::all_of(m->key_specs.begin(), m->key_specs.end(), [](const auto& k) {
+    return std::find(k.flags.begin(), k.flags.end(), "not_key") != k.flags.end();
+  });
+  if (m == nullptr || m->key_specs.empty() || only_not_keys) {
     return ctx.Error("ERR The command has no key arguments");
   }
   const int argc = static_cast<int>(cmd.size());

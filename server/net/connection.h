@@ -94,6 +94,7 @@ class alignas(8) Connection {
   // the owner thread.
   std::atomic<int> sub_count{0};
   std::atomic<int> psub_count{0};
+  std::atomic<int> ssub_count{0};
   std::atomic<int> multi_count{-1};
   int64_t soft_limit_since_ms = 0;
   size_t index_in_worker = 0;

@@ -114,6 +114,55 @@ def test_subscription_dropped_on_disconnect(pair):
     pub.close()
 
 
+def test_shard_channel_subscribe_replies(d):
+    # SSUBSCRIBE counts the client's shard channels, (P)SUBSCRIBE its channels and patterns; any
+    # of them keeps a RESP2 client in the subscribed context.
+    d.cmd("SUNSUBSCRIBE")  # nothing yet: a null name
+    d.cmd_n(3, "SSUBSCRIBE", "c1", "c2", "c1")
+    d.cmd("SUBSCRIBE", "c1")
+    d.cmd("UNSUBSCRIBE")
+    d.cmd("PING")
+    d.cmd_n(2, "SUNSUBSCRIBE", "c2", "never")
+    d.cmd("SUNSUBSCRIBE")
+    d.cmd("PING")
+    d.cmd("SSUBSCRIBE")
+    d.cmd("SPUBLISH", "x")
+    d.cmd("COMMAND", "GETKEYS", "SPUBLISH", "ch", "m")
+    d.cmd("COMMAND", "GETKEYS", "SSUBSCRIBE", "a", "b")
+    d.cmd("COMMAND", "INFO", "SPUBLISH", "SSUBSCRIBE", "SUNSUBSCRIBE")
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_spublish_reaches_shard_subscribers_only(pair, proto):
+    sub, pub = pair.session(proto), pair.session(2)
+    try:
+        sub.cmd_n(2, "SSUBSCRIBE", "orders", "bin\x00ary")
+        sub.cmd("SUBSCRIBE", "orders")
+        sub.cmd("PSUBSCRIBE", "*")
+        assert pub.cmd("SPUBLISH", "orders", "o1") == 1     # not the channel nor the pattern
+        read_pushes(sub, 1)
+        assert pub.cmd("PUBLISH", "orders", "o2") == 2      # the channel and the pattern, not the shard channel
+        read_pushes(sub, 2)
+        pub.cmd("SPUBLISH", "bin\x00ary", "\r\n\x00")
+        read_pushes(sub, 1)
+        pub.cmd("SPUBLISH", "nobody", "x")
+        pub.cmd_unordered("PUBSUB", "SHARDCHANNELS")
+        pub.cmd("PUBSUB", "SHARDCHANNELS", "ord*")
+        pub.cmd("PUBSUB", "SHARDNUMSUB", "orders", "none")
+        pub.cmd("PUBSUB", "NUMSUB", "orders")
+        a, b = pub.both("INFO", "stats")
+        for info in (a, b):
+            assert b"pubsubshard_channels:2\r\n" in info
+        a, b = pub.both("CLIENT", "LIST")
+        for listing in (a, b):
+            assert b"flags=P db=0 sub=1 psub=1 ssub=2 " in listing
+        sub.cmd("RESET")                                   # drops shard channels too
+        pub.cmd("PUBSUB", "SHARDCHANNELS")
+    finally:
+        sub.close()
+        pub.close()
+
+
 # ---------------------------------------------------------------- shoal alone
 
 @pytest.fixture(scope="module")
