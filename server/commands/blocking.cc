@@ -98,6 +98,7 @@ void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
   if (front) deadline_ms = b.deadline_ms;
   b.active = true;
   b.null_array = null_array;
+  b.zero = false;
   ++b.seq;
   b.db = ctx.db;
   b.deadline_ms = deadline_ms;
@@ -111,6 +112,11 @@ void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
   ctx.conn.blocked = true;
   ctx.blocked = true;
   ctx.server.blocked_clients.fetch_add(1, std::memory_order_relaxed);
+}
+
+void BlockClientUntil(CommandContext& ctx, int64_t deadline_ms) {
+  BlockClient(ctx, {}, deadline_ms, /*null_array=*/false);
+  ctx.conn.state().block.zero = true;
 }
 
 Woken CheckWoken(CommandContext& ctx, ObjType type, std::string_view* key) {
@@ -149,6 +155,8 @@ void EndWait(Worker& worker, Connection* c, ClientState* st, bool error) {
     resp::ReplyBuilder rb(&c->out, c->proto.load(std::memory_order_relaxed));
     if (error) {
       rb.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else if (st->block.zero) {
+      rb.Integer(0);
     } else if (st->block.null_array) {
       rb.NullArray();
     } else {

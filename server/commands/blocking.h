@@ -31,6 +31,9 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadl
 // what a timeout answers. Inside EXEC the caller must answer at once instead (ctx.in_exec).
 void BlockClient(CommandContext& ctx, std::span<const std::string_view> keys,
                  int64_t deadline_ms, bool null_array);
+// Parks the client on no key until the deadline (WAIT with no replica to wait for), which it
+// then answers with :0; CLIENT UNBLOCK ends it the same way (or with its error).
+void BlockClientUntil(CommandContext& ctx, int64_t deadline_ms);
 
 // On the retry after a wake-up Redis serves the client from the key that was written, and only
 // if it now holds the command's type; otherwise the client keeps waiting. kReady gives that key.

@@ -35,6 +35,7 @@ struct ClientState {
     bool active = false;
     bool retrying = false;  // running a retry: blocking again keeps the place in the queues
     bool null_array = true;  // what a timeout answers: null array (BLPOP) or null bulk (BLMOVE)
+    bool zero = false;       // ... or :0 (WAIT)
     uint64_t seq = 0;        // bumped at each block, so stale wake-ups are recognised
     int db = 0;
     int64_t deadline_ms = 0;  // 0: no timeout

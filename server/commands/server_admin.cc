@@ -1,12 +1,13 @@
 // Server commands: INFO, CONFIG, COMMAND, TIME, LASTSAVE, SHUTDOWN.
-#include <algorithm>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "server/commands/blocking.h"
 #include "server/commands/command.h"
 #include "server/commands/command_meta.h"
 #include "server/commands/key_specs.h"
@@ -784,6 +785,23 @@ void TimeCmd(CommandContext& ctx) {
   ctx.rb.Bulk(std::to_string(ts.tv_nsec / 1000));
 }
 
+// WAIT numreplicas timeout: the replicas that acknowledged this client's writes. Shoal has no
+// replicas yet, so none ever acknowledge: like a Redis master without replicas it answers 0 at
+// once when that is enough (numreplicas <= 0, inside MULTI), and otherwise after the timeout
+// (0: never, until CLIENT UNBLOCK or the client leaves).
+void WaitCmd(CommandContext& ctx) {
+  int64_t timeout_ms, numreplicas;
+  if (!ParseInt64(ctx.args[1], &numreplicas)) return ctx.Error(kErrNotInt);
+  if (!ParseInt64(ctx.args[2], &timeout_ms)) {
+    return ctx.Error("ERR timeout is not an integer or out of range");
+  }
+  if (timeout_ms < 0) return ctx.Error("ERR timeout is negative");
+  if (numreplicas <= 0 || ctx.in_exec) return ctx.rb.Integer(0);
+  int64_t deadline = 0;
+  if (timeout_ms > 0) deadline = timeout_ms > INT64_MAX - ctx.now_ms ? 0 : ctx.now_ms + timeout_ms;
+  BlockClientUntil(ctx, deadline);
+}
+
 void LastSaveCmd(CommandContext& ctx) { ctx.rb.Integer(ctx.server.lastsave_sec.load()); }
 
 // ROLE: a standalone server is a master with no replicas (offset 0), which is what
@@ -853,6 +871,9 @@ void RegisterServerCommands(CommandTable& t) {
          "Return the current server time", "2.6.0"});
   t.Add({"role", 1, kCmdNoScript | kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, RoleCmd, "server",
          "Return the role of the instance in the context of replication", "2.8.12"});
+  t.Add({"wait", 3, kCmdNoScript, 0, 0, 0, WaitCmd, "generic",
+         "Wait for the synchronous replication of all the write commands sent in the context of the "
+         "current connection", "3.0.0"});
   t.Add({"lastsave", 1, kCmdLoading | kCmdStale | kCmdFast, 0, 0, 0, LastSaveCmd, "server",
          "Get the UNIX time stamp of the last successful save to disk", "1.0.0"});
   t.Add({"shutdown", -1, A | kCmdLoading | kCmdStale | kCmdNoMulti | kCmdAllowBusy, 0, 0, 0,

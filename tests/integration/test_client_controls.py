@@ -1,4 +1,4 @@
-"""CLIENT REPLY, CLIENT NO-EVICT and CLIENT UNBLOCK, differential against redis-server: what each
+"""CLIENT REPLY, CLIENT NO-EVICT, CLIENT UNBLOCK and WAIT, differential against redis-server: what each
 connection receives is compared byte for byte (a dropped reply must be absent on both sides, so the
 next reply read is the same), including replies of blocked commands and Pub/Sub pushes (which
 REPLY OFF keeps), and a blocked client unblocked from another connection with a timeout or an
@@ -147,3 +147,43 @@ def test_blocked_reply_dropped_under_reply_off(pair):
     finally:
         waiter.close()
         pusher.close()
+
+
+@pytest.mark.parametrize("args", [("WAIT", "0", "0"), ("WAIT", "-1", "0"), ("WAIT", "x", "0"), ("WAIT", "x", "-1"),
+                                  ("WAIT", "1", "-1"), ("WAIT", "1", "x"), ("WAIT", "1", "1.5"), ("WAIT", "1"),
+                                  ("WAIT", "99999999999999999999", "0"), ("WAIT", "0", "10", "x")])
+def test_wait_replies_at_once(d, args):
+    d.cmd(*args)
+
+
+def test_wait_without_replicas_waits_for_its_timeout(d):
+    # No replica acknowledges (there are none): WAIT n>0 answers 0 after its timeout.
+    for c in d.sides:
+        c.send("WAIT", "1", "300")
+    t0 = time.monotonic()
+    ra, rb = d.a.read(timeout=5), d.b.read(timeout=5)
+    assert ra == rb == b":0\r\n"
+    assert 0.25 <= time.monotonic() - t0 < 4
+    # Inside MULTI it answers at once.
+    d.cmd("MULTI")
+    d.cmd("WAIT", "5", "0")
+    d.cmd("EXEC")
+
+
+@pytest.mark.parametrize("how", [(), ("TIMEOUT",), ("ERROR",)])
+def test_wait_forever_ends_with_client_unblock(pair, how):
+    waiter, ctl = pair.session(), pair.session()
+    try:
+        ids = [c.callv("CLIENT", "ID") for c in waiter.sides]
+        for c in waiter.sides:
+            c.send("WAIT", "1", "0")
+        parked(pair, 1)
+        got = [c.callv("CLIENT", "UNBLOCK", i, *how) for c, i in zip(ctl.sides, ids)]
+        assert got == [1, 1]
+        ra, rb = waiter.a.read(timeout=5), waiter.b.read(timeout=5)
+        assert ra == rb, (ra, rb)
+        parked(pair, 0)
+        waiter.cmd("PING")
+    finally:
+        waiter.close()
+        ctl.close()
