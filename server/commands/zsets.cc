@@ -592,8 +592,10 @@ void ZPopMaxCmd(CommandContext& ctx) { ZPopMinMax(ctx, true); }
 
 // ZMPOP's and BZMPOP's "numkeys key... MIN|MAX [COUNT n]" from args[at] on, then the pop.
 // Returns false when nothing was written (every key empty), so the caller answers or blocks.
+// BZMPOP passes deadline: its timeout (args[1]) is parsed after the rest, as Redis does.
 bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_view>* keys_out,
-                  bool blocking = false) {
+                  int64_t* deadline = nullptr) {
+  const bool blocking = deadline != nullptr;
   const auto& a = ctx.args;
   int64_t numkeys;
   if (!ParseLongInRange(ctx, a[at], 1, INT64_MAX, "ERR numkeys should be greater than 0",
@@ -629,6 +631,7 @@ bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_vi
     }
   }
   if (count == -1) count = 1;
+  if (blocking && !ParseBlockTimeout(ctx, a[1], deadline)) return true;
   std::span<const std::string_view> keys = a.subspan(at + 1, static_cast<size_t>(numkeys));
   *keys_out = keys;
   std::string_view woken;  // outlives the loop below, which may iterate over it alone
@@ -660,9 +663,8 @@ void ZMPopCmd(CommandContext& ctx) {
 
 void BZMPopCmd(CommandContext& ctx) {
   int64_t deadline;
-  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
   std::span<const std::string_view> keys;
-  if (ZMPopGeneric(ctx, 2, &keys, /*blocking=*/true)) return;
+  if (ZMPopGeneric(ctx, 2, &keys, &deadline)) return;
   if (ctx.in_exec) return ctx.rb.NullArray();
   BlockClient(ctx, keys, deadline, /*null_array=*/true);
 }
