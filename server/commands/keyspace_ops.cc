@@ -196,9 +196,19 @@ std::string_view TypeName(ObjType t) {
 }
 
 bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor) {
-  bool ok = !arg.empty() && arg.size() <= 20;
+  // Redis reads the cursor with strtoul: an optional sign ('-' negates modulo 2^64), then digits
+  // of any length up to overflow. An empty argument converts nothing and so is cursor 0, a lone
+  // sign is not a cursor, and a leading space is refused.
+  size_t i = 0;
+  bool negative = false;
+  if (!arg.empty() && (arg[0] == '+' || arg[0] == '-')) {
+    negative = arg[0] == '-';
+    i = 1;
+  }
+  bool ok = arg.empty() || i < arg.size();
   uint64_t v = 0;
-  for (char ch : arg) {
+  for (; ok && i < arg.size(); ++i) {
+    char ch = arg[i];
     if (ch < '0' || ch > '9') {
       ok = false;
       break;
@@ -214,7 +224,7 @@ bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor
     ctx.Error("ERR invalid cursor");
     return false;
   }
-  *cursor = v;
+  *cursor = negative ? 0 - v : v;
   return true;
 }
 
@@ -306,10 +316,17 @@ bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
   return db.Delete(key, now_ms);
 }
 
-bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db) {
+bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db, std::string_view bad_int) {
   int64_t v;
   if (!ParseInt64(arg, &v)) {
-    ctx.Error(kErrNotInt);
+    ctx.Error(bad_int.empty() ? kErrNotInt : bad_int);
+    return false;
+  }
+  // Redis reads the index as a C int first, with its own error past that range.
+  if (v < INT32_MIN || v > INT32_MAX) {
+    ctx.Error(bad_int.empty()
+                  ? "ERR value is out of range, value must between -2147483648 and 2147483647"
+                  : bad_int);
     return false;
   }
   if (v < 0 || v >= ctx.store.num_dbs()) {

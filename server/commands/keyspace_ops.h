@@ -175,6 +175,7 @@ int64_t RemoveMemberArgs(CommandContext& ctx, T* c, Remove&& remove) {
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms);
 
 // Parses a DB index argument as SELECT/MOVE/COPY do; replies with the error and returns false.
-bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db);
+bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db,
+                  std::string_view bad_int = {});
 
 }  // namespace shoal
