@@ -893,7 +893,6 @@ void ZRandMemberCmd(CommandContext& ctx) {
   }
   int64_t l;
   if (!ParseLongInRange(ctx, a[2], -INT64_MAX, INT64_MAX, {}, &l)) return;
-  if (!CheckRandCount(ctx, l)) return;
   bool withscores = false;
   if (a.size() > 4 || (a.size() == 4 && !EqualsLower(a[3], "withscores"))) {
     return ctx.Error(kErrSyntax);
@@ -902,6 +901,7 @@ void ZRandMemberCmd(CommandContext& ctx) {
     withscores = true;
     if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) return ctx.Error("ERR value is out of range");
   }
+  if (!CheckRandCount(ctx, l)) return;  // after Redis' own checks, which come first there
   ZSetValue* z;
   if (!FindZSet(ctx, key, &z)) return;
   if (z == nullptr || l == 0) return ctx.rb.EmptyArray();

@@ -308,6 +308,16 @@ def test_getex_errors(d):
     assert d.cmd("GETEX", "k", "EX", "0") == Err("ERR invalid expire time in 'getex' command")
 
 
+def test_getex_time_read_only_for_an_existing_string(d):
+    # Redis looks the key up (null, WRONGTYPE) before it reads the time.
+    d.cmd("SADD", "s", "a")
+    for opts in (("EX", "x"), ("PX", "-1"), ("EXAT", "0"), ("PXAT", "9223372036854775807"),
+                 ("EX", "-9223372036854775808"), ("PXAT", "PXAT", "PXAT", "1 ")):
+        d.cmd("GETEX", "missing", *opts)
+        d.cmd("GETEX", "s", *opts)
+    d.cmd("GETEX", "missing", "EX", "1", "PX", "1")  # the syntax still comes first
+
+
 # ---------------------------------------------------------------- APPEND STRLEN
 
 def test_append_strlen(d):

@@ -416,6 +416,16 @@ def test_zrandmember(d):
     d.cmd("ZRANDMEMBER", "s", "1")
 
 
+def test_zrandmember_checks_in_redis_order(d):
+    # Shoal's own bound on repeated draws comes after Redis' syntax and WITHSCORES range checks.
+    d.cmd("ZADD", "z", "1", "a")
+    for key in ("z", "missing"):
+        d.cmd("ZRANDMEMBER", key, "-9223372036854775807", "x")
+        d.cmd("ZRANDMEMBER", key, "-4611686018427387904", "WITHSCORES")
+        d.cmd("ZRANDMEMBER", key, "-9223372036854775807", "WITHSCORES", "x")
+        d.cmd("ZRANDMEMBER", key, "-9223372036854775808")
+
+
 def test_zscan(d):
     d.cmd("ZSCAN", "missing", "0")
     d.cmd("ZSCAN", "missing", "x")
