@@ -410,7 +410,7 @@ void ClientCmd(CommandContext& ctx) {
         "    Unblock the specified blocked client.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
-        "HELP", "    Print this help."};
+        "HELP", "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CLIENT HELP."));

@@ -472,7 +472,7 @@ void ObjectCmd(CommandContext& ctx) {
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
         "HELP",
-        "    Print this help."};
+        "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   bool known = EqualsLower(sub, "encoding") || EqualsLower(sub, "freq") ||

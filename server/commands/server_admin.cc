@@ -298,7 +298,7 @@ void ConfigCmd(CommandContext& ctx) {
         "REWRITE",
         "    Rewrite the configuration file.",
         "HELP",
-        "    Print this help."};
+        "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CONFIG HELP."));

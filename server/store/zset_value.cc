@@ -159,9 +159,9 @@ ZSetValue::AddResult ZSetValue::Add(std::string_view member, double score, int f
   if (flags & kXx) return AddResult::kNop;
   *new_score = score;
   ConvertIfExceeds(1, member.size());
+  // The reply shows the score as given, even a -0 that the listpack then stores as 0 (as Redis).
   if (packed_) {
     packed_->Insert(score, member);
-    if (score == 0) *new_score = 0;
   } else {
     index_->Insert(score, member);
   }

@@ -843,6 +843,10 @@ def test_config_set_runtime_options(d2):
         d.cmd("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0 pubsub 32mb 8mb 60")
 
 
+def test_config_help(d):
+    d.cmd("CONFIG", "HELP")  # ends with Redis' "Prints this help."
+
+
 def test_config_set_errors(d):
     assert d.cmd("CONFIG", "SET", "nosuchoption", "1") == Err(
         "ERR Unknown option or number of arguments for CONFIG SET - 'nosuchoption'")

@@ -507,6 +507,7 @@ def test_object_help(d):
             s in text for s in ("ENCODING", "FREQ", "IDLETIME", "REFCOUNT", "HELP"))
     d.check("OBJECT", "HELP", is_help)
     d.check("object", "help", is_help)
+    d.cmd("OBJECT", "HELP")  # byte for byte too: the last line is Redis' "Prints this help."
 
 
 def test_object_idletime_grows_and_resets(d2):

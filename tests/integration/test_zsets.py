@@ -86,6 +86,17 @@ def test_scores_formatting(d):
     d.cmd("ZSCAN", "z", "0", "COUNT", "1000")
 
 
+def test_zincrby_new_member_by_minus_zero(d):
+    # The reply shows the score as computed (-0), though a listpack then stores 0 (as in Redis).
+    d.cmd("ZINCRBY", "z", "-0", "m")
+    d.cmd("ZSCORE", "z", "m")
+    d.cmd("ZINCRBY", "z", "-0", "m")
+    d.cmd("ZADD", "z", "INCR", "-0.0", "n")
+    d.cmd("ZADD", "z", "INCR", "-0", "m")
+    d.cmd("ZINCRBY", "fresh", "-0", "m")
+    d.cmd("ZRANGE", "z", "0", "-1", "WITHSCORES")
+
+
 def test_zincrby_nan(d):
     d.cmd("ZADD", "z", "inf", "a", "1", "b")
     d.cmd("ZINCRBY", "z", "-inf", "a")
