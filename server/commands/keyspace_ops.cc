@@ -41,8 +41,8 @@ Entry* NewString(std::string_view key, std::string_view value, bool is_int, int6
 }  // namespace
 
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
-                    bool keep_ttl, int64_t now_ms) {
-  SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl);
+                    bool keep_ttl, int64_t now_ms, bool as_text) {
+  SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl, as_text);
 }
 
 void PutEntry(DbTable& db, EntrySlot link, Entry* e) {
@@ -58,11 +58,11 @@ void PutEntry(DbTable& db, EntrySlot link, Entry* e) {
 }
 
 void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
-                      int64_t expire_at, bool keep_ttl) {
+                      int64_t expire_at, bool keep_ttl, bool as_text) {
   Entry* old = link ? *link : nullptr;
   if (old && keep_ttl) expire_at = old->expire_at();
   int64_t iv = 0;
-  bool is_int = value.size() <= 20 && ParseInt64(value, &iv);
+  bool is_int = !as_text && value.size() <= 20 && ParseInt64(value, &iv);
   uint32_t vlen = is_int ? 8 : static_cast<uint32_t>(value.size());
   bool has_exp = expire_at != kNoExpire;
   if (old && old->obj_type() == ObjType::kString && old->has_expire() == has_exp &&

@@ -362,7 +362,7 @@ void IncrByFloatCmd(CommandContext& ctx) {
   if (std::isnan(v) || std::isinf(v)) return ctx.Error("ERR increment would produce NaN or Infinity");
   std::string text;
   resp::FormatLongDouble(v, &text);
-  SetStringValue(db, key, text, kNoExpire, /*keep_ttl=*/true, ctx.now_ms);
+  SetStringValueAt(db, link, key, text, kNoExpire, /*keep_ttl=*/true, /*as_text=*/true);
   NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", key);
   ctx.rb.Bulk(text);
 }

@@ -417,6 +417,24 @@ def test_incrbyfloat(d):
     d.approx("TTL", "t")
 
 
+def test_incrbyfloat_result_is_a_string_even_when_integral(d):
+    # Redis stores INCRBYFLOAT's text as is (embstr), never as an int; INCR then makes it an int.
+    # Found by test_fuzz_diff.
+    d.cmd("SET", "f", "1.5")
+    d.cmd("INCRBYFLOAT", "f", "-2.5")
+    d.cmd("OBJECT", "ENCODING", "f")
+    d.cmd("INCRBYFLOAT", "new", "3")
+    d.cmd("OBJECT", "ENCODING", "new")
+    d.cmd("SET", "i", "10")
+    d.cmd("INCRBYFLOAT", "i", "0")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("INCR", "i")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("INCRBYFLOAT", "i", "1.5")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("GET", "i")
+
+
 @pytest.mark.parametrize("stored,incr", [
     ("abc", "1"), ("1", "abc"), ("1", ""), ("", "1"), ("1", "inf"), ("1", "-inf"), ("1", "+inf"),
     ("inf", "1"), ("1", "nan"), ("nan", "1"), ("1.7e308", "1.7e308"), ("-1.7e308", "-1.7e308"),
