@@ -316,17 +316,15 @@ bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms) {
   return db.Delete(key, now_ms);
 }
 
-bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db, std::string_view bad_int) {
+bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db) {
   int64_t v;
   if (!ParseInt64(arg, &v)) {
-    ctx.Error(bad_int.empty() ? kErrNotInt : bad_int);
+    ctx.Error(kErrNotInt);
     return false;
   }
   // Redis reads the index as a C int first, with its own error past that range.
   if (v < INT32_MIN || v > INT32_MAX) {
-    ctx.Error(bad_int.empty()
-                  ? "ERR value is out of range, value must between -2147483648 and 2147483647"
-                  : bad_int);
+    ctx.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
     return false;
   }
   if (v < 0 || v >= ctx.store.num_dbs()) {

@@ -76,7 +76,7 @@ inline bool CheckRandCount(CommandContext& ctx, int64_t count) {
   return true;
 }
 
-// SCAN-family arguments. The cursor is an unsigned decimal ("ERR invalid cursor" otherwise).
+// SCAN-family arguments. The cursor is read as strtoul reads it ("ERR invalid cursor" otherwise).
 bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor);
 // One `MATCH pattern` or `COUNT n` pair; has_pattern stays false for the match-all "*". Replies
 // Redis' error (syntax error for an unknown option or COUNT < 1) and returns false.
@@ -177,7 +177,6 @@ int64_t RemoveMemberArgs(CommandContext& ctx, T* c, Remove&& remove) {
 bool DeleteIfEmpty(DbTable& db, std::string_view key, int64_t now_ms);
 
 // Parses a DB index argument as SELECT/MOVE/COPY do; replies with the error and returns false.
-bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db,
-                  std::string_view bad_int = {});
+bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db);
 
 }  // namespace shoal
