@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -720,10 +721,10 @@ void AggregateInto(double* target, double value, Aggregate agg) {
   }
 }
 
-// ZUNION/ZINTER/ZDIFF[STORE] and ZINTERCARD. dst is empty for the non-storing forms; numkeys is
-// at argument numkeys_idx and the keys follow it.
-void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx, SetOp op,
-                   bool card_only) {
+// ZUNION/ZINTER/ZDIFF[STORE] and ZINTERCARD. dst is absent for the non-storing forms (not empty:
+// "" is a valid destination key); numkeys is at argument numkeys_idx and the keys follow it.
+void ZSetOpGeneric(CommandContext& ctx, std::optional<std::string_view> dst, size_t numkeys_idx,
+                   SetOp op, bool card_only) {
   const auto& a = ctx.args;
   int64_t setnum;
   if (!ParseInt64(a[numkeys_idx], &setnum)) return ctx.Error(kErrNotInt);
@@ -771,7 +772,7 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
         return ctx.Error(kErrSyntax);
       }
       j += 2;
-    } else if (dst.empty() && !card_only && EqualsLower(a[j], "withscores")) {
+    } else if (!dst && !card_only && EqualsLower(a[j], "withscores")) {
       withscores = true;
       ++j;
     } else if (card_only && remaining >= 2 && EqualsLower(a[j], "limit")) {
@@ -853,8 +854,8 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
     double unused;
     for (const auto& [m, s] : result) out->Add(m, s, 0, &unused);
   }
-  if (!dst.empty()) {
-    return StoreResult(ctx, dst, std::move(out),
+  if (dst) {
+    return StoreResult(ctx, *dst, std::move(out),
                        op == SetOp::kUnion   ? "zunionstore"
                        : op == SetOp::kInter ? "zinterstore"
                                              : "zdiffstore");
@@ -874,10 +875,10 @@ void ZInterStoreCmd(CommandContext& ctx) {
   ZSetOpGeneric(ctx, ctx.args[1], 2, SetOp::kInter, false);
 }
 void ZDiffStoreCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, ctx.args[1], 2, SetOp::kDiff, false); }
-void ZUnionCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kUnion, false); }
-void ZInterCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kInter, false); }
-void ZDiffCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kDiff, false); }
-void ZInterCardCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kInter, true); }
+void ZUnionCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kUnion, false); }
+void ZInterCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kInter, false); }
+void ZDiffCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kDiff, false); }
+void ZInterCardCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kInter, true); }
 
 // ---------------------------------------------------------------- ZRANDMEMBER / ZSCAN
 

@@ -370,6 +370,17 @@ def test_set_algebra_errors(d):
         d.cmd(op, "d", "1")
 
 
+def test_store_into_the_empty_key_name(d):
+    # "" is a valid destination: Z*STORE store there and answer a count (found by test_fuzz_diff).
+    d.cmd("ZADD", "a", "1", "x", "2", "y")
+    for cmd in ("ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"):
+        d.cmd(cmd, "", "1", "a")
+        d.cmd("ZRANGE", "", "0", "-1", "WITHSCORES")
+        d.cmd(cmd, "", "1", "missing")
+        d.cmd("EXISTS", "")
+        d.cmd(cmd, "", "1", "a", "WITHSCORES")
+
+
 def test_store_variants(d):
     d.cmd("ZADD", "a", "1", "x", "2", "y", "3", "z")
     d.cmd("ZADD", "b", "10", "y", "20", "z", "30", "w")
