@@ -456,7 +456,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, bool store, RangeType ty
         break;
       }
       case RangeType::kLex: {
-        auto r = z->RanksInLexRange(lex_range);
+        auto r = z->RanksInLexRange(lex_range, reverse);
         std::tie(lo, hi) = ApplyLimit(r.first, r.second, reverse, offset, limit);
         break;
       }
