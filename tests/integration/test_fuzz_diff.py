@@ -11,6 +11,7 @@ soup of random arity, so both the deep option paths and the argument checks' ord
     SHOAL_FUZZ_COUNT=n    commands to send (default bounded so the run stays under ~30 s)
     SHOAL_FUZZ_REPORT=f   collect mode: write every mismatch (JSON lines) to f and keep going; the test
                           still fails at the end if there were any
+    SHOAL_FUZZ_STATS=1    print, per command, how many replies were not errors (how deep it got)
 """
 import json
 import os
@@ -60,6 +61,13 @@ UNORDERED = {"smembers", "sinter", "sunion", "sdiff", "keys", "hkeys", "hvals", 
              "georadius", "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch"}
 UNORDERED_PAIRS = {"hgetall"}
 
+GEO_SEARCHES = {"georadius", "georadius_ro", "georadiusbymember", "georadiusbymember_ro", "geosearch",
+                "geosearchstore"}
+
+# Lex ranges: on a skiplist their results are undefined unless all scores are equal (see
+# Fuzzer.lex_on_skiplist).
+LEX_COMMANDS = {"zrangebylex", "zrevrangebylex", "zlexcount", "zremrangebylex"}
+
 # Clock readings: integer replies may differ by the time between the two sends.
 CLOCK = {"ttl": 1, "expiretime": 1, "pttl": 50, "pexpiretime": 50}
 
@@ -92,7 +100,10 @@ KNOWN = [
 NUMBERS = ["0", "1", "-1", "2", "3", "10", "-10", "100", "9223372036854775807", "9223372036854775808",
            "-9223372036854775808", "-9223372036854775809", "1.5", "-2.5", "inf", "-inf", "+inf", "nan",
            "1e400", "", " 1", "1 ", "0x10", "+1", "01", "1e3", "4294967296", "-0", "0.0"]
-RANGES = ["[a", "(b", "[c", "(a", "-", "+", "(1", "(2", "[1", "(-inf", "-inf", "+inf", "(+inf"]
+INTS = ["0", "1", "-1", "2", "3", "10", "-10", "100"]
+LEX_RANGES = ["[a", "(b", "[c", "(a", "-", "+", "[x", "(m1"]
+SCORE_RANGES = ["(1", "(2", "-inf", "+inf", "(-inf", "(+inf", "1", "2.5", "-3"]
+RANGES = LEX_RANGES + SCORE_RANGES + ["[1", "(", "["]
 MEMBERS = ["a", "b", "c", "f1", "f2", "x", "m1", "member", "Palermo", "Catania"]
 PATTERNS = ["*", "h*", "?", "[a-z]*", "f*"]
 
@@ -206,6 +217,7 @@ def load_models(ref, target):
 class Generator:
     def __init__(self, rng, others=()):
         self.rng = rng
+        self.pending = 0  # keys a numkeys argument announced
         self.others = [m for m in others if len(m.words) == 1]
 
     def value(self, kind, name=""):
@@ -217,16 +229,28 @@ class Generator:
             return r.choice(KEYS) if x < 0.95 else r.choice(MEMBERS + NUMBERS)
         if kind == "pattern":
             return r.choice(PATTERNS)
+        # Well-formed values most of the time, so that commands get past their argument checks;
+        # the awkward ones (huge, fractional, spaced, empty, hex...) the rest of the time.
         if kind in ("integer", "unix-time"):
-            return r.choice(NUMBERS) if r.random() < 0.9 else r.choice(RANGES + MEMBERS)
+            x = r.random()
+            if x < 0.6:
+                return r.choice(INTS)
+            return r.choice(NUMBERS) if x < 0.95 else r.choice(RANGES + MEMBERS)
         if kind == "double":
-            if name in ("min", "max", "start", "stop") and r.random() < 0.5:
-                return r.choice(RANGES)
-            return r.choice(NUMBERS) if r.random() < 0.9 else r.choice(MEMBERS)
+            if name in ("min", "max") and r.random() < 0.5:
+                return r.choice(SCORE_RANGES)
+            x = r.random()
+            if x < 0.5:
+                return r.choice(INTS + ["1.5", "-2.5", "inf", "-inf"])
+            return r.choice(NUMBERS) if x < 0.95 else r.choice(MEMBERS)
         # strings: members, ranges (for lex/score ranges typed as string), numbers
         x = r.random()
-        if name in ("min", "max", "start", "end", "stop") and x < 0.6:
-            return r.choice(RANGES + NUMBERS)
+        if name in ("min", "max") and "lex" in self.model.name and x < 0.7:
+            return r.choice(LEX_RANGES)
+        if name in ("min", "max", "start", "end", "stop") and x < 0.7:
+            # ZRANGE's start/stop are ranks, scores or lex bounds depending on the options
+            return r.choice(INTS if x < 0.3 else LEX_RANGES if x < 0.45 else SCORE_RANGES if x < 0.6
+                            else RANGES + NUMBERS)
         if x < 0.5:
             return r.choice(MEMBERS)
         if x < 0.8:
@@ -241,7 +265,9 @@ class Generator:
                 continue
             reps = 1
             if "multiple" in flags:
-                reps = r.choice([1, 1, 2, 3])
+                # as many as a numkeys argument just before announced, most of the time
+                reps = self.pending if self.pending and r.random() < 0.8 else r.choice([1, 1, 2, 3])
+                self.pending = 0
             for _ in range(reps):
                 self.one_arg(a, out, depth)
 
@@ -265,6 +291,8 @@ class Generator:
             return
         if name in ("numkeys", "count", "numints") and r.random() < 0.6:
             out.append(r.choice(["1", "2", "0", "3"]))
+            if name == "numkeys":
+                self.pending = int(out[-1])
             return
         if name == "timeout":
             out.append(r.choice(BLOCKING_TIMEOUTS))
@@ -314,6 +342,7 @@ class Generator:
         self.model = m
         if r.random() < 0.6 and m.args_doc:
             out = []
+            self.pending = 0
             self.from_doc(m.args_doc, out)
             if r.random() < 0.4:
                 out = self.mutate(out, m)
@@ -325,6 +354,13 @@ class Generator:
             out = self.tame_blocking(m, out)
         if m.name == "object" and r.random() < 0.5:
             out[:1] = [r.choice(KEYS)]
+        if m.name in GEO_SEARCHES:
+            # The scores of "zset" and "bigzset" (-5..31) decode to points on the antimeridian next
+            # to the poles, where Shoal deliberately finds every member inside the area and Redis
+            # 7.0 misses some (see test_geo.py): searches read the real geo set instead.
+            at = 1 if m.name == "geosearchstore" else 0
+            if len(out) > at and out[at] in ("zset", "bigzset"):
+                out[at] = "geo"
         if m.name == "command" and self.others:
             # COMMAND GETKEYS <a command and its arguments>: the key extraction of every command
             other = r.choice(self.others)
@@ -466,6 +502,7 @@ class Fuzzer:
         self.sent = 0
         self.errors = 0  # error replies from redis: a share near 100% would mean shallow arguments
         self.cut_short = 0  # batches ended early (see CutShort)
+        self.per_command = {}  # name: (non-error replies, sent), printed with SHOAL_FUZZ_STATS=1
         self.digest_model = CommandModel(["<digest>"], 0, [], {})
 
     def batch(self, index, count):
@@ -485,9 +522,19 @@ class Fuzzer:
                 m = rng.choice(self.models)
                 args = gen.command(m)
                 self.sent += 1
+                loose = self.lex_on_skiplist(sides, args)
                 ra, rb = (s.call(args) for s in sides)
                 history.append(fmt_cmd(args))
                 self.errors += rb.startswith(b"-")
+                ok, total = self.per_command.get(m.full, (0, 0))
+                self.per_command[m.full] = (ok + (not rb.startswith(b"-")), total + 1)
+                if loose:
+                    if ra[:1] != rb[:1] or (ra.startswith(b"-") and ra != rb):
+                        raise Mismatch("replies differ", args, ra, rb, batch_seed, history[:-1],
+                                       note="(a lex range on a skiplist: only errors and the reply type compared)")
+                    if m.write:
+                        raise CutShort()
+                    continue
                 if not equivalent(m, args, ra, rb) and not self.known(m, args, ra, rb):
                     raise Mismatch("replies differ", args, ra, rb, batch_seed, history[:-1])
                 if ra is CLOSED:
@@ -505,6 +552,23 @@ class Fuzzer:
             for s in sides:
                 s.close()
         self.ensure_alive()
+
+    @staticmethod
+    def lex_on_skiplist(sides, args):
+        """Whether args is a lex range over a skiplist-encoded sorted set (asked first). Redis
+        calls lex ranges over members of different scores undefined, and on a skiplist they are: the
+        search descends its randomly drawn levels, so which members a range finds varies from run to
+        run. Such replies are compared only for errors and their RESP type."""
+        words = [str(a).lower() for a in args]
+        name = words[0]
+        if name not in LEX_COMMANDS and not (name in ("zrange", "zrangestore") and "bylex" in words):
+            return False
+        at = 2 if name == "zrangestore" else 1
+        if len(args) <= at:
+            return False
+        # Both servers get the probe, so that inside MULTI both queue it.
+        replies = [side.call(["OBJECT", "ENCODING", args[at]]) for side in sides]
+        return replies[1] == b"$8\r\nskiplist\r\n"
 
     def known(self, m, args, ra, rb):
         return any(pred(m.name, args[1:], ra, rb) for pred, _ in KNOWN)
@@ -589,6 +653,9 @@ def test_fuzz_differential():
         print(f"fuzz: sent {fz.sent} commands in {index} batches, {took:.1f}s, {len(fz.mismatches)} mismatches, "
               f"{100 * fz.errors // max(1, fz.sent)}% of replies were errors, "
               f"{fz.cut_short} batches cut short")
+        if os.environ.get("SHOAL_FUZZ_STATS") == "1":
+            for name, (ok, total) in sorted(fz.per_command.items(), key=lambda kv: kv[1][0] / kv[1][1]):
+                print(f"  {name:28} {ok:5}/{total:<5} replies not an error")
         if fz.mismatches:
             pytest.fail(f"{len(fz.mismatches)} batches ended in a mismatch (seed {seed}):\n\n" +
                         "\n\n".join(m.text() for m in fz.mismatches[:20]))
