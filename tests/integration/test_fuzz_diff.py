@@ -91,6 +91,12 @@ KNOWN = [
     (lambda name, args, a, b: name == "object" and len(args) > 1 and args[0].lower() == "encoding"
      and a == b"$8\r\nlistpack\r\n" and b == b"$9\r\nhashtable\r\n",
      "small non-integer sets are listpacks in Shoal (as in Redis 7.2), hash tables in 7.0"),
+    # Redis 7.0's SORT tests errno after strtod without clearing it first, so an ERANGE left by an
+    # earlier, unrelated command (ZINTERSTORE ... WEIGHTS 1e400, any client's) fails a numeric sort
+    # of plain numbers: state no client can see, and no server could reproduce.
+    (lambda name, args, a, b: name in ("sort", "sort_ro") and a[:1] in (b"*", b":")
+     and b == b"-ERR One or more scores can't be converted into double\r\n",
+     "Redis 7.0 SORT reads a stale errno"),
 ]
 
 # ----------------------------------------------------------------------------------------------------
@@ -535,8 +541,11 @@ class Fuzzer:
                     if m.write:
                         raise CutShort()
                     continue
-                if not equivalent(m, args, ra, rb) and not self.known(m, args, ra, rb):
-                    raise Mismatch("replies differ", args, ra, rb, batch_seed, history[:-1])
+                if not equivalent(m, args, ra, rb):
+                    if not self.known(m, args, ra, rb):
+                        raise Mismatch("replies differ", args, ra, rb, batch_seed, history[:-1])
+                    if m.write:
+                        raise CutShort()  # a known difference in what a write did
                 if ra is CLOSED:
                     break
                 if m.write or m.name in ("multi", "exec"):
