@@ -76,10 +76,11 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view arg, int64_t* deadl
     ctx.Error("ERR timeout is not a float or out of range");
     return false;
   }
-  // Redis converts seconds * 1000 to a 64-bit integer, truncating; infinities and values past
-  // the range come out negative there, so they get the same error.
-  long double ms = secs * 1000.0L;
-  if (secs < 0 || !(ms < 9223372036854775807.0L)) {
+  // Redis rounds seconds * 1000 up to a whole millisecond (so 0.0001 waits 1 ms, not forever)
+  // and converts it to a 64-bit integer; infinities and values past the range come out negative
+  // there, so they get the same error. A tiny negative rounds up to 0: wait forever.
+  long double ms = std::ceil(secs * 1000.0L);
+  if (ms < 0 || !(ms < 9223372036854775807.0L)) {
     ctx.Error("ERR timeout is negative");
     return false;
   }

@@ -1,11 +1,13 @@
 // Runs one parsed command: lookup, arity and auth checks, MULTI queueing, shard locking, WATCH
 // invalidation, stats.
+#include <cstring>
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "server/commands/blocking.h"
 #include "server/commands/client_state.h"
 #include "server/commands/command.h"
+#include "server/commands/command_meta.h"
 #include "server/commands/eviction.h"
 #include "server/commands/monitor.h"
 #include "server/commands/slowlog.h"
@@ -32,6 +34,37 @@ void ReplyUnknownCommand(resp::ReplyBuilder& rb, std::span<const std::string_vie
   }
   rb.Error(Cat("ERR unknown command '", CStr(args[0]).substr(0, 128),
                "', with args beginning with: ", list));
+}
+
+// A container's subcommand must exist and have its arity before MULTI queues it, as in Redis
+// (outside MULTI the container's handler answers the same errors). Replies and returns false.
+bool CheckSubcommand(resp::ReplyBuilder& rb, const CommandSpec* spec,
+                     std::span<const std::string_view> args) {
+  if (spec->subcommands.empty() || args.size() < 2) return true;
+  char buf[64];
+  const CommandMeta* meta = nullptr;
+  std::string_view sub;
+  if (spec->name.size() + 1 < sizeof(buf)) {
+    memcpy(buf, spec->name.data(), spec->name.size());
+    buf[spec->name.size()] = '|';
+    char* rest = buf + spec->name.size() + 1;
+    if (ToLowerInto(args[1], rest, sizeof(buf) - (rest - buf), &sub)) {
+      meta = FindCommandMeta(std::string_view(buf, rest - buf + sub.size()));
+    }
+  }
+  if (meta == nullptr) {
+    std::string upper(spec->name);
+    for (auto& ch : upper) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    rb.Error(
+        Cat("ERR unknown subcommand '", CStr(args[1]).substr(0, 128), "'. Try ", upper, " HELP."));
+    return false;
+  }
+  const int argc = static_cast<int>(args.size());
+  if ((meta->arity > 0 && argc != meta->arity) || argc < -meta->arity) {
+    rb.Error(WrongArityMessage(meta->name));
+    return false;
+  }
+  return true;
 }
 
 // Commands that run at once inside MULTI instead of being queued.
@@ -140,8 +173,18 @@ void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::stri
   CommandStats& cs = worker.stats().per_command[spec->id];
   int argc = static_cast<int>(args.size());
   if ((spec->arity > 0 && argc != spec->arity) || argc < -spec->arity) {
-    rb.Error(WrongArityMessage(spec->name));
     Bump(cs.rejected);
+    if (spec->name == "exec") {
+      // Redis aborts the transaction on a refused EXEC (in MULTI or not), as EXEC itself would.
+      if (ClientState* st = conn.state_if_any()) {
+        if (st->in_multi) DiscardTransaction(conn);
+        UnwatchAll(worker.server(), conn);
+      }
+      rb.Error(absl::StrCat("EXECABORT Transaction discarded because of: ",
+                            WrongArityMessage(spec->name).substr(4)));
+      return;
+    }
+    rb.Error(WrongArityMessage(spec->name));
     FlagTransaction(conn);
     return;
   }
@@ -171,6 +214,11 @@ void DispatchCommand(Connection& conn, Worker& worker, std::span<const std::stri
       return;
     }
     if (st->in_multi && !RunsInsideMulti(spec)) {
+      if (!CheckSubcommand(rb, spec, args)) {
+        Bump(cs.rejected);
+        st->multi_aborted = true;
+        return;
+      }
       // As in Redis the pause applies before queueing: a queued write waits under WRITE too.
       if (PostponedByPause(conn, worker, spec)) return;
       // Redis limits nothing here either, but an unbounded queue is unbounded memory: the

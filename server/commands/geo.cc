@@ -356,6 +356,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
   Shape shape;
   size_t base;
   std::string_view store;
+  bool storing = false;  // not !store.empty(): "" is a valid destination key
   bool storedist = false;
   auto from_member = [&](std::string_view m) {
     double score;
@@ -378,7 +379,10 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
     if (!ParseDistance(ctx, a[3], a[4], "radius", &shape.radius, &shape.conversion)) return;
   } else {
     base = (flags & kSearchStore) ? 3 : 2;
-    if (flags & kSearchStore) store = a[1];
+    if (flags & kSearchStore) {
+      store = a[1];
+      storing = true;
+    }
   }
   bool withdist = false, withhash = false, withcoord = false, any = false;
   bool frommember = false, fromloc = false, byradius = false, bybox = false;
@@ -407,6 +411,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
     } else if ((EqualsLower(arg, "store") || EqualsLower(arg, "storedist")) && i + 1 < n &&
                !(flags & kNoStore) && !search) {
       store = a[base + i + 1];
+      storing = true;
       storedist = EqualsLower(arg, "storedist");
       ++i;
     } else if (EqualsLower(arg, "storedist") && search && (flags & kSearchStore)) {
@@ -444,7 +449,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
       return ctx.Error(kErrSyntax);
     }
   }
-  if (!store.empty() && (withdist || withhash || withcoord)) {
+  if (storing && (withdist || withhash || withcoord)) {
     return ctx.Error(Cat("ERR ", (flags & kSearchStore) ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS",
                          " is not compatible with WITHDIST, WITHHASH and WITHCOORD options"));
   }
@@ -456,7 +461,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
   }
   if (any && count == 0) return ctx.Error("ERR the ANY argument requires COUNT argument");
   if (!z) {
-    if (store.empty()) return ctx.rb.EmptyArray();
+    if (!storing) return ctx.rb.EmptyArray();
     if (ctx.Db(store).Delete(store, ctx.now_ms)) {
       NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", store);
     }
@@ -474,7 +479,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
     hits.push_back({std::string(m), score, lon, lat, dist});
     if (any && static_cast<int64_t>(hits.size()) >= count) full = true;
   });
-  if (hits.empty() && store.empty()) return ctx.rb.EmptyArray();
+  if (hits.empty() && !storing) return ctx.rb.EmptyArray();
   if (sort != 0) {
     std::stable_sort(hits.begin(), hits.end(), [&](const Hit& x, const Hit& y) {
       return sort > 0 ? x.dist < y.dist : x.dist > y.dist;
@@ -482,7 +487,7 @@ void SearchGeneric(CommandContext& ctx, size_t src_index, int flags) {
   }
   const size_t returned =
       count == 0 ? hits.size() : std::min(hits.size(), static_cast<size_t>(count));
-  if (store.empty()) {
+  if (!storing) {
     const size_t options = withdist + withhash + withcoord;
     ctx.rb.ArrayHeader(returned);
     for (size_t i = 0; i < returned; ++i) {

@@ -192,14 +192,19 @@ void HRandFieldCmd(CommandContext& ctx) {
     h->Random(FastRandom(), [&](std::string_view k, std::string_view) { ctx.rb.Bulk(k); });
     return;
   }
+  // Redis' order: the count, then the syntax, then the range WITHVALUES allows.
+  int64_t count;
+  if (!ParseInt64(a[2], &count)) return ctx.Error(kErrNotInt);
+  if (count == INT64_MIN) return ctx.Error(kErrRandCount);
   bool withvalues = false;
   if (a.size() == 4 && EqualsLower(a[3], "withvalues")) {
     withvalues = true;
+    if (count < -INT64_MAX / 2 || count > INT64_MAX / 2) {
+      return ctx.Error("ERR value is out of range");
+    }
   } else if (a.size() >= 4) {
     return ctx.Error(kErrSyntax);
   }
-  int64_t count;
-  if (!ParseInt64(a[2], &count)) return ctx.Error(kErrNotInt);
   if (!CheckRandCount(ctx, count)) return;
   HashValue* h;
   if (!FindHash(ctx, a[1], &h)) return;

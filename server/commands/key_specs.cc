@@ -24,7 +24,50 @@ int BeginOf(const KeySpecMeta& k, int argc, std::span<const std::string_view> ar
   return -1;
 }
 
+// atoi() as glibc has it: strtol (leading space, a sign, digits up to the first other byte,
+// saturating at the int64 range), truncated to an int.
+int AtoiLike(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+  uint64_t v = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    const uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    v = v > (limit - d) / 10 ? limit : v * 10 + d;
+  }
+  const uint64_t l = negative ? 0 - v : v;
+  return static_cast<int32_t>(static_cast<uint32_t>(l));
+}
+
 }  // namespace
+
+bool KeysFromCountFallback(const std::vector<KeySpecMeta>& specs,
+                           std::span<const std::string_view> args, std::vector<SpecKey>* out) {
+  const int argc = static_cast<int>(args.size());
+  // The key-count spec, and a destination before it (ZUNIONSTORE's index spec at 1).
+  const KeySpecMeta* counted = nullptr;
+  int store = 0;
+  for (const KeySpecMeta& k : specs) {
+    if (k.begin != KeySpecMeta::kIndex) continue;
+    if (k.find == KeySpecMeta::kKeynum) {
+      counted = &k;
+      break;
+    }
+    if (k.find == KeySpecMeta::kRange && k.find_a == 0) store = k.begin_arg;
+  }
+  if (counted == nullptr) return false;
+  const int count_at = counted->begin_arg + counted->find_a;
+  const int first = counted->begin_arg + counted->find_b;
+  const int step = counted->find_c;
+  if (count_at >= argc || step <= 0) return false;
+  const int num = AtoiLike(args[count_at]);
+  if (num < 1 || num > (argc - first) / step) return false;
+  for (int i = 0; i < num; ++i) out->push_back({first + i * step, -1});
+  if (store > 0) out->push_back({store, -1});
+  return true;
+}
 
 bool KeysFromSpecs(const std::vector<KeySpecMeta>& specs, std::span<const std::string_view> args,
                    std::vector<SpecKey>* out) {
@@ -60,7 +103,10 @@ bool KeysFromSpecs(const std::vector<KeySpecMeta>& specs, std::span<const std::s
       int64_t n = 0;
       // At least one key: every command here with a key count (LMPOP, ZUNIONSTORE, SINTERCARD
       // ...) needs one, and Redis' key lookup for them rejects 0 as it rejects a bad count.
-      if (!ParseInt64(args[idx], &n) || n < 1 || n > argc) return fail();
+      // Redis keeps the count in an int: 8589934593 keys is 1 key.
+      if (!ParseInt64(args[idx], &n) || n < 0) return fail();
+      n = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(n)));
+      if (n < 1 || n > argc) return fail();
       step = k.find_c;
       from = first + k.find_b;
       last = from + static_cast<int>(n - 1) * step;

@@ -12,7 +12,7 @@ namespace shoal {
 
 struct SpecKey {
   int pos;   // index into the arguments (0 is the command name)
-  int spec;  // which key spec found it
+  int spec;  // which key spec found it; -1: none (KeysFromCountFallback), so no flags
 };
 
 // Appends the keys every spec finds in args (the whole command line, name included). False when
@@ -21,5 +21,12 @@ struct SpecKey {
 // absent finds no keys. On false nothing is appended. Specs of unknown kind find nothing.
 bool KeysFromSpecs(const std::vector<KeySpecMeta>& specs, std::span<const std::string_view> args,
                    std::vector<SpecKey>* out);
+
+// What Redis falls back to for a command with a key count (all of them have their own key
+// finder there) when the specs fail, e.g. on a count that is not a strict integer: the count
+// read with atoi(), the counted keys and then a destination before the count, without flags.
+// False when that finds no keys either.
+bool KeysFromCountFallback(const std::vector<KeySpecMeta>& specs,
+                           std::span<const std::string_view> args, std::vector<SpecKey>* out);
 
 }  // namespace shoal

@@ -124,10 +124,7 @@ void CopyCmd(CommandContext& ctx) {
 
 void MoveCmd(CommandContext& ctx) {
   int dbi;
-  int64_t v;
-  if (!ParseInt64(ctx.args[2], &v)) return ctx.Error(kErrNotInt);
-  if (v < 0 || v >= ctx.store.num_dbs()) return ctx.Error(kErrDbIndex);
-  dbi = static_cast<int>(v);
+  if (!ParseDbIndex(ctx, ctx.args[2], &dbi)) return;
   if (dbi == ctx.db) return ctx.Error("ERR source and destination objects are the same");
   std::string_view key = ctx.args[1];
   DbTable& sdb = ctx.Db(key);
@@ -326,8 +323,12 @@ void FlushAllCmd(CommandContext& ctx) {
 
 void SwapDbCmd(CommandContext& ctx) {
   int64_t a, b;
-  if (!ParseInt64(ctx.args[1], &a)) return ctx.Error("ERR invalid first DB index");
-  if (!ParseInt64(ctx.args[2], &b)) return ctx.Error("ERR invalid second DB index");
+  // Redis reads both as C ints: past that range is an invalid index too, not an out-of-range one.
+  auto is_int = [](std::string_view arg, int64_t* v) {
+    return ParseInt64(arg, v) && *v >= INT32_MIN && *v <= INT32_MAX;
+  };
+  if (!is_int(ctx.args[1], &a)) return ctx.Error("ERR invalid first DB index");
+  if (!is_int(ctx.args[2], &b)) return ctx.Error("ERR invalid second DB index");
   if (a < 0 || a >= ctx.store.num_dbs() || b < 0 || b >= ctx.store.num_dbs()) {
     return ctx.Error(kErrDbIndex);
   }
@@ -358,8 +359,6 @@ enum ExpireFlags { kExpNX = 1, kExpXX = 2, kExpGT = 4, kExpLT = 8 };
 
 void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
   auto& a = ctx.args;
-  int64_t v;
-  if (!ParseInt64(a[2], &v)) return ctx.Error(kErrNotInt);
   int flags = 0;
   for (size_t i = 3; i < a.size(); ++i) {
     if (EqualsLower(a[i], "nx")) {
@@ -380,6 +379,9 @@ void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
   if ((flags & kExpGT) && (flags & kExpLT)) {
     return ctx.Error("ERR GT and LT options at the same time are not compatible");
   }
+  // The options are checked before the time, as in Redis.
+  int64_t v;
+  if (!ParseInt64(a[2], &v)) return ctx.Error(kErrNotInt);
   auto invalid = [&] {
     ctx.Error(Cat("ERR invalid expire time in '", ctx.spec->name, "' command"));
   };
@@ -392,7 +394,6 @@ void ExpireGeneric(CommandContext& ctx, bool ms_unit, bool absolute) {
     deadline = v;
   } else {
     if (v > 0 && v > INT64_MAX - ctx.now_ms) return invalid();
-    if (v < 0 && ctx.now_ms + v < 0 && v < INT64_MIN + ctx.now_ms) return invalid();
     deadline = v > 0 ? JitteredDeadline(ctx, v) : ctx.now_ms + v;
   }
   std::string_view key = a[1];
@@ -475,7 +476,7 @@ void ObjectCmd(CommandContext& ctx) {
         "    Return the number of references of the value associated with the specified",
         "    <key>.",
         "HELP",
-        "    Print this help."};
+        "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   bool known = EqualsLower(sub, "encoding") || EqualsLower(sub, "freq") ||

@@ -41,8 +41,8 @@ Entry* NewString(std::string_view key, std::string_view value, bool is_int, int6
 }  // namespace
 
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
-                    bool keep_ttl, int64_t now_ms) {
-  SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl);
+                    bool keep_ttl, int64_t now_ms, bool as_text) {
+  SetStringValueAt(db, db.FindLink(key, now_ms), key, value, expire_at, keep_ttl, as_text);
 }
 
 void PutEntry(DbTable& db, EntrySlot link, Entry* e) {
@@ -58,11 +58,11 @@ void PutEntry(DbTable& db, EntrySlot link, Entry* e) {
 }
 
 void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
-                      int64_t expire_at, bool keep_ttl) {
+                      int64_t expire_at, bool keep_ttl, bool as_text) {
   Entry* old = link ? *link : nullptr;
   if (old && keep_ttl) expire_at = old->expire_at();
   int64_t iv = 0;
-  bool is_int = value.size() <= 20 && ParseInt64(value, &iv);
+  bool is_int = !as_text && value.size() <= 20 && ParseInt64(value, &iv);
   uint32_t vlen = is_int ? 8 : static_cast<uint32_t>(value.size());
   bool has_exp = expire_at != kNoExpire;
   if (old && old->obj_type() == ObjType::kString && old->has_expire() == has_exp &&
@@ -196,9 +196,19 @@ std::string_view TypeName(ObjType t) {
 }
 
 bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor) {
-  bool ok = !arg.empty() && arg.size() <= 20;
+  // Redis reads the cursor with strtoul: an optional sign ('-' negates modulo 2^64), then digits
+  // of any length up to overflow. An empty argument converts nothing and so is cursor 0, a lone
+  // sign is not a cursor, and a leading space is refused.
+  size_t i = 0;
+  bool negative = false;
+  if (!arg.empty() && (arg[0] == '+' || arg[0] == '-')) {
+    negative = arg[0] == '-';
+    i = 1;
+  }
+  bool ok = arg.empty() || i < arg.size();
   uint64_t v = 0;
-  for (char ch : arg) {
+  for (; ok && i < arg.size(); ++i) {
+    char ch = arg[i];
     if (ch < '0' || ch > '9') {
       ok = false;
       break;
@@ -214,7 +224,7 @@ bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor
     ctx.Error("ERR invalid cursor");
     return false;
   }
-  *cursor = v;
+  *cursor = negative ? 0 - v : v;
   return true;
 }
 
@@ -310,6 +320,11 @@ bool ParseDbIndex(CommandContext& ctx, std::string_view arg, int* db) {
   int64_t v;
   if (!ParseInt64(arg, &v)) {
     ctx.Error(kErrNotInt);
+    return false;
+  }
+  // Redis reads the index as a C int first, with its own error past that range.
+  if (v < INT32_MIN || v > INT32_MAX) {
+    ctx.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
     return false;
   }
   if (v < 0 || v >= ctx.store.num_dbs()) {

@@ -22,13 +22,15 @@ int64_t JitteredDeadline(CommandContext& ctx, int64_t ttl_ms);
 void PutEntry(DbTable& db, EntrySlot link, Entry* e);
 
 // Creates or overwrites key with a string value. expire_at is an absolute ms deadline or kNoExpire;
-// keep_ttl keeps the old deadline instead. Overwrites in place when the size allows.
+// keep_ttl keeps the old deadline instead. Overwrites in place when the size allows. A value that
+// reads as an int64 is stored as one (OBJECT ENCODING "int"), unless as_text: INCRBYFLOAT's
+// result stays a string in Redis whatever it looks like.
 void SetStringValue(DbTable& db, std::string_view key, std::string_view value, int64_t expire_at,
-                    bool keep_ttl, int64_t now_ms);
+                    bool keep_ttl, int64_t now_ms, bool as_text = false);
 // Same, when the caller already looked the key up: link is FindLink's result (nullptr if absent)
 // and no other table operation happened since.
 void SetStringValueAt(DbTable& db, EntrySlot link, std::string_view key, std::string_view value,
-                      int64_t expire_at, bool keep_ttl);
+                      int64_t expire_at, bool keep_ttl, bool as_text = false);
 // Same for an integer value (INCR family): stored as an int64.
 void SetIntValue(DbTable& db, EntrySlot link, std::string_view key, int64_t value, int64_t now_ms);
 
@@ -74,7 +76,7 @@ inline bool CheckRandCount(CommandContext& ctx, int64_t count) {
   return true;
 }
 
-// SCAN-family arguments. The cursor is an unsigned decimal ("ERR invalid cursor" otherwise).
+// SCAN-family arguments. The cursor is read as strtoul reads it ("ERR invalid cursor" otherwise).
 bool ParseScanCursor(CommandContext& ctx, std::string_view arg, uint64_t* cursor);
 // One `MATCH pattern` or `COUNT n` pair; has_pattern stays false for the match-all "*". Replies
 // Redis' error (syntax error for an unknown option or COUNT < 1) and returns false.

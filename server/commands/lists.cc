@@ -403,12 +403,13 @@ void BRPopLPushCmd(CommandContext& ctx) {
 }
 
 void BLMPopCmd(CommandContext& ctx) {
-  int64_t deadline;
-  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
   std::span<const std::string_view> keys;
   ListEnd end;
   int64_t count;
   if (!ParseMPop(ctx, 2, &keys, &end, &count)) return;
+  // Redis reads the timeout (the first argument) only once the rest has parsed.
+  int64_t deadline;
+  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
   std::string_view woken;
   switch (CheckWoken(ctx, ObjType::kList, &woken)) {
     case Woken::kReady:

@@ -306,7 +306,7 @@ void ConfigCmd(CommandContext& ctx) {
         "REWRITE",
         "    Rewrite the configuration file.",
         "HELP",
-        "    Print this help."};
+        "    Prints this help."};
     return ReplyHelp(ctx, kHelp);
   }
   ctx.Error(Cat("ERR unknown subcommand '", sub.substr(0, 128), "'. Try CONFIG HELP."));
@@ -618,7 +618,8 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
     KeyPositions pos;
     SortKeys(cmd, &pos);
     for (size_t i = 0; i < pos.size(); ++i) keys.push_back({pos[i], i == 0 ? 0 : 2});
-  } else if (!KeysFromSpecs(m->key_specs, cmd, &keys) || keys.empty()) {
+  } else if ((!KeysFromSpecs(m->key_specs, cmd, &keys) || keys.empty()) &&
+             !KeysFromCountFallback(m->key_specs, cmd, &keys)) {
     return ctx.Error("ERR Invalid arguments specified for command");
   }
   ctx.rb.ArrayHeader(keys.size());
@@ -629,6 +630,10 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
     }
     ctx.rb.ArrayHeader(2);
     ctx.rb.Bulk(cmd[k.pos]);
+    if (k.spec < 0) {
+      ctx.rb.SetHeader(0);
+      continue;
+    }
     const std::vector<std::string_view>* flags = &m->key_specs[k.spec].flags;
     // SET's key flags depend on its arguments (Redis marks the spec variable_flags): it reads
     // the old value only with GET.

@@ -247,14 +247,15 @@ void GetExCmd(CommandContext& ctx) {
       return ctx.Error(kErrSyntax);
     }
   }
-  int64_t deadline;
-  if (!exp.Deadline(ctx, "getex", &deadline)) return;
   DbTable& db = ctx.Db(a[1]);
   EntrySlot link = db.FindLink(a[1], ctx.now_ms);
   NoteLookup(ctx, link ? *link : nullptr, a[1], kLookupRead);
   if (!link) return ctx.rb.Null();
   Entry* e = *link;
   if (e->obj_type() != ObjType::kString) return ctx.Error(kErrWrongType);
+  // Redis reads the time only for an existing string (a missing key answers null whatever it is).
+  int64_t deadline;
+  if (!exp.Deadline(ctx, "getex", &deadline)) return;
   ReplyStringValue(ctx, e);
   if (exp.given) {
     if (deadline <= ctx.now_ms) {
@@ -361,7 +362,7 @@ void IncrByFloatCmd(CommandContext& ctx) {
   if (std::isnan(v) || std::isinf(v)) return ctx.Error("ERR increment would produce NaN or Infinity");
   std::string text;
   resp::FormatLongDouble(v, &text);
-  SetStringValue(db, key, text, kNoExpire, /*keep_ttl=*/true, ctx.now_ms);
+  SetStringValueAt(db, link, key, text, kNoExpire, /*keep_ttl=*/true, /*as_text=*/true);
   NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", key);
   ctx.rb.Bulk(text);
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -455,7 +456,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, bool store, RangeType ty
         break;
       }
       case RangeType::kLex: {
-        auto r = z->RanksInLexRange(lex_range);
+        auto r = z->RanksInLexRange(lex_range, reverse);
         std::tie(lo, hi) = ApplyLimit(r.first, r.second, reverse, offset, limit);
         break;
       }
@@ -592,8 +593,10 @@ void ZPopMaxCmd(CommandContext& ctx) { ZPopMinMax(ctx, true); }
 
 // ZMPOP's and BZMPOP's "numkeys key... MIN|MAX [COUNT n]" from args[at] on, then the pop.
 // Returns false when nothing was written (every key empty), so the caller answers or blocks.
+// BZMPOP passes deadline: its timeout (args[1]) is parsed after the rest, as Redis does.
 bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_view>* keys_out,
-                  bool blocking = false) {
+                  int64_t* deadline = nullptr) {
+  const bool blocking = deadline != nullptr;
   const auto& a = ctx.args;
   int64_t numkeys;
   if (!ParseLongInRange(ctx, a[at], 1, INT64_MAX, "ERR numkeys should be greater than 0",
@@ -629,6 +632,7 @@ bool ZMPopGeneric(CommandContext& ctx, size_t at, std::span<const std::string_vi
     }
   }
   if (count == -1) count = 1;
+  if (blocking && !ParseBlockTimeout(ctx, a[1], deadline)) return true;
   std::span<const std::string_view> keys = a.subspan(at + 1, static_cast<size_t>(numkeys));
   *keys_out = keys;
   std::string_view woken;  // outlives the loop below, which may iterate over it alone
@@ -660,9 +664,8 @@ void ZMPopCmd(CommandContext& ctx) {
 
 void BZMPopCmd(CommandContext& ctx) {
   int64_t deadline;
-  if (!ParseBlockTimeout(ctx, ctx.args[1], &deadline)) return;
   std::span<const std::string_view> keys;
-  if (ZMPopGeneric(ctx, 2, &keys, /*blocking=*/true)) return;
+  if (ZMPopGeneric(ctx, 2, &keys, &deadline)) return;
   if (ctx.in_exec) return ctx.rb.NullArray();
   BlockClient(ctx, keys, deadline, /*null_array=*/true);
 }
@@ -718,10 +721,10 @@ void AggregateInto(double* target, double value, Aggregate agg) {
   }
 }
 
-// ZUNION/ZINTER/ZDIFF[STORE] and ZINTERCARD. dst is empty for the non-storing forms; numkeys is
-// at argument numkeys_idx and the keys follow it.
-void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx, SetOp op,
-                   bool card_only) {
+// ZUNION/ZINTER/ZDIFF[STORE] and ZINTERCARD. dst is absent for the non-storing forms (not empty:
+// "" is a valid destination key); numkeys is at argument numkeys_idx and the keys follow it.
+void ZSetOpGeneric(CommandContext& ctx, std::optional<std::string_view> dst, size_t numkeys_idx,
+                   SetOp op, bool card_only) {
   const auto& a = ctx.args;
   int64_t setnum;
   if (!ParseInt64(a[numkeys_idx], &setnum)) return ctx.Error(kErrNotInt);
@@ -769,7 +772,7 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
         return ctx.Error(kErrSyntax);
       }
       j += 2;
-    } else if (dst.empty() && !card_only && EqualsLower(a[j], "withscores")) {
+    } else if (!dst && !card_only && EqualsLower(a[j], "withscores")) {
       withscores = true;
       ++j;
     } else if (card_only && remaining >= 2 && EqualsLower(a[j], "limit")) {
@@ -851,8 +854,8 @@ void ZSetOpGeneric(CommandContext& ctx, std::string_view dst, size_t numkeys_idx
     double unused;
     for (const auto& [m, s] : result) out->Add(m, s, 0, &unused);
   }
-  if (!dst.empty()) {
-    return StoreResult(ctx, dst, std::move(out),
+  if (dst) {
+    return StoreResult(ctx, *dst, std::move(out),
                        op == SetOp::kUnion   ? "zunionstore"
                        : op == SetOp::kInter ? "zinterstore"
                                              : "zdiffstore");
@@ -872,10 +875,10 @@ void ZInterStoreCmd(CommandContext& ctx) {
   ZSetOpGeneric(ctx, ctx.args[1], 2, SetOp::kInter, false);
 }
 void ZDiffStoreCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, ctx.args[1], 2, SetOp::kDiff, false); }
-void ZUnionCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kUnion, false); }
-void ZInterCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kInter, false); }
-void ZDiffCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kDiff, false); }
-void ZInterCardCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, {}, 1, SetOp::kInter, true); }
+void ZUnionCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kUnion, false); }
+void ZInterCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kInter, false); }
+void ZDiffCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kDiff, false); }
+void ZInterCardCmd(CommandContext& ctx) { ZSetOpGeneric(ctx, std::nullopt, 1, SetOp::kInter, true); }
 
 // ---------------------------------------------------------------- ZRANDMEMBER / ZSCAN
 
@@ -891,7 +894,6 @@ void ZRandMemberCmd(CommandContext& ctx) {
   }
   int64_t l;
   if (!ParseLongInRange(ctx, a[2], -INT64_MAX, INT64_MAX, {}, &l)) return;
-  if (!CheckRandCount(ctx, l)) return;
   bool withscores = false;
   if (a.size() > 4 || (a.size() == 4 && !EqualsLower(a[3], "withscores"))) {
     return ctx.Error(kErrSyntax);
@@ -900,6 +902,7 @@ void ZRandMemberCmd(CommandContext& ctx) {
     withscores = true;
     if (l < -INT64_MAX / 2 || l > INT64_MAX / 2) return ctx.Error("ERR value is out of range");
   }
+  if (!CheckRandCount(ctx, l)) return;  // after Redis' own checks, which come first there
   ZSetValue* z;
   if (!FindZSet(ctx, key, &z)) return;
   if (z == nullptr || l == 0) return ctx.rb.EmptyArray();

@@ -159,9 +159,9 @@ ZSetValue::AddResult ZSetValue::Add(std::string_view member, double score, int f
   if (flags & kXx) return AddResult::kNop;
   *new_score = score;
   ConvertIfExceeds(1, member.size());
+  // The reply shows the score as given, even a -0 that the listpack then stores as 0 (as Redis).
   if (packed_) {
     packed_->Insert(score, member);
-    if (score == 0) *new_score = 0;
   } else {
     index_->Insert(score, member);
   }
@@ -214,8 +214,76 @@ std::pair<size_t, size_t> ZSetValue::RanksInScoreRange(const ZScoreRange& r) con
   return {lo, hi > lo ? hi : lo};
 }
 
-std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r) const {
+namespace {
+
+bool LexGteMin(const ZLexRange& r, std::string_view m) {
+  if (r.min_kind != ZLexRange::kValue) return r.min_kind == ZLexRange::kMinusInf;
+  return r.minex ? m > r.min : m >= r.min;
+}
+
+bool LexLteMax(const ZLexRange& r, std::string_view m) {
+  if (r.max_kind != ZLexRange::kValue) return r.max_kind == ZLexRange::kPlusInf;
+  return r.maxex ? m < r.max : m <= r.max;
+}
+
+// Redis' zslIsInLexRange test of the bounds alone: min above max, or equal and either exclusive
+// ('-' and '+' count as exclusive there), is empty.
+bool LexBoundsEmpty(const ZLexRange& r) {
+  int cmp;
+  if (r.min_kind == r.max_kind && r.min_kind != ZLexRange::kValue) {
+    cmp = 0;
+  } else if (r.min_kind == ZLexRange::kMinusInf || r.max_kind == ZLexRange::kPlusInf) {
+    cmp = -1;
+  } else if (r.min_kind == ZLexRange::kPlusInf || r.max_kind == ZLexRange::kMinusInf) {
+    cmp = 1;
+  } else {
+    cmp = r.min.compare(r.max);
+  }
+  return cmp > 0 || (cmp == 0 && (r.minex || r.maxex || r.min_kind != ZLexRange::kValue));
+}
+
+}  // namespace
+
+std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool reverse) const {
   const size_t n = Length();
+  if (packed_) {
+    // Redis' listpack walk (zzlFirstInLexRange / zzlLastInLexRange and the loop after them). It
+    // takes the members as sorted: over members of different scores, which need not be, it finds
+    // nothing unless the last member is >= min and the first <= max, starts at the first member
+    // >= min (the last <= max in reverse) and stops at the first one out of range after it, so
+    // the two directions may find different runs. On sorted members this is the plain interval.
+    const Listpack& lp = packed_->lp;
+    if (n == 0 || LexBoundsEmpty(r) ||
+        !LexGteMin(r, packed_->MemberAt(lp.Seek(static_cast<int64_t>(2 * (n - 1))))) ||
+        !LexLteMax(r, packed_->MemberAt(lp.First()))) {
+      return {0, 0};
+    }
+    if (!reverse) {
+      size_t i = 0;
+      Listpack::Pos pos = lp.First();
+      while (i < n && !LexGteMin(r, packed_->MemberAt(pos))) {
+        pos = lp.Next(lp.Next(pos));
+        ++i;
+      }
+      if (i == n || !LexLteMax(r, packed_->MemberAt(pos))) return {0, 0};
+      const size_t lo = i;
+      while (i < n && LexLteMax(r, packed_->MemberAt(pos))) {
+        if (++i < n) pos = lp.Next(lp.Next(pos));
+      }
+      return {lo, i};
+    }
+    size_t i = n;  // one past the rank at pos
+    Listpack::Pos pos = lp.Seek(static_cast<int64_t>(2 * (n - 1)));
+    while (i > 0 && !LexLteMax(r, packed_->MemberAt(pos))) {
+      if (--i > 0) pos = lp.Prev(lp.Prev(pos));
+    }
+    if (i == 0 || !LexGteMin(r, packed_->MemberAt(pos))) return {0, 0};
+    const size_t hi = i;
+    while (i > 0 && LexGteMin(r, packed_->MemberAt(pos))) {
+      if (--i > 0) pos = lp.Prev(lp.Prev(pos));
+    }
+    return {i, hi};
+  }
   auto below = [&](ZLexRange::Kind kind, std::string_view v, bool inclusive) -> size_t {
     if (kind == ZLexRange::kMinusInf) return 0;
     if (kind == ZLexRange::kPlusInf) return n;

@@ -69,7 +69,9 @@ class ZSetValue : public CollectionValue {
 
   // Ranks [first, second) of the elements inside the interval (empty when first >= second).
   std::pair<size_t, size_t> RanksInScoreRange(const ZScoreRange& r) const;
-  std::pair<size_t, size_t> RanksInLexRange(const ZLexRange& r) const;
+  // A lex range walks from its start (min, or max when reverse) as Redis' does: over members that
+  // are not sorted by member (different scores) the two directions may find different runs.
+  std::pair<size_t, size_t> RanksInLexRange(const ZLexRange& r, bool reverse = false) const;
 
   // Visits ranks [start, end) ascending, or from end - 1 down to start when reverse.
   void Visit(size_t start, size_t end, bool reverse, Visitor fn) const;

@@ -56,6 +56,36 @@ def test_timeouts(d):
     assert 0.29 <= elapsed < 2, elapsed
 
 
+
+def test_timeouts_round_up_to_a_millisecond(d):
+    # Redis rounds seconds * 1000 up: 0.001 and 0.0001 wait a millisecond, not forever (found by
+    # test_fuzz_diff); a tiny negative rounds up to 0, which is no timeout, so it is not sent here.
+    for t in ("0.001", "0.0001", "1e-300", "0.0015"):
+        d.cmd("BLPOP", "none", t)
+        d.cmd("BRPOPLPUSH", "none", "dst", t)
+        d.cmd("BLMOVE", "none", "dst", "RIGHT", "LEFT", t)
+        d.cmd("BZPOPMIN", "none", t)
+        d.cmd("BLMPOP", t, "1", "none", "LEFT")
+        d.cmd("BZMPOP", t, "1", "none", "MIN")
+
+
+def test_mpop_timeout_checked_after_the_other_arguments(d):
+    # BLMPOP and BZMPOP read their timeout (the first argument) only once the rest parsed.
+    d.cmd("SET", "s", "str")
+    for t in ("abc", "-1", "1e400"):
+        d.cmd("BLMPOP", t, "0", "l", "LEFT")
+        d.cmd("BLMPOP", t, "5", "l", "LEFT")
+        d.cmd("BLMPOP", t, "1", "l", "MIDDLE")
+        d.cmd("BLMPOP", t, "1", "l", "LEFT", "COUNT", "0")
+        d.cmd("BLMPOP", t, "1", "l", "LEFT", "COUNT", "1", "x")
+        d.cmd("BLMPOP", t, "1", "s", "LEFT")
+        d.cmd("BZMPOP", t, "0", "z", "MIN")
+        d.cmd("BZMPOP", t, "1", "z", "MAXX")
+        d.cmd("BZMPOP", t, "1", "z", "MIN", "COUNT", "0")
+        d.cmd("BZMPOP", t, "1", "z", "MIN", "COUNT", "1", "COUNT", "2")
+        d.cmd("BZMPOP", t, "1", "s", "MIN")
+
+
 def test_inside_multi_they_do_not_block(d):
     d.cmd("MULTI")
     d.cmd("BLPOP", "none", "0")

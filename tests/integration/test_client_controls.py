@@ -187,3 +187,8 @@ def test_wait_forever_ends_with_client_unblock(pair, how):
     finally:
         waiter.close()
         ctl.close()
+
+
+def test_client_help_matches_redis(d):
+    # Every CLIENT subcommand of Redis 7.0 is there, so the help is Redis' own text.
+    d.cmd("CLIENT", "HELP")

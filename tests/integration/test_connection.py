@@ -602,6 +602,20 @@ def test_command_getkeys_and_flags_as_redis(d):
             d.cmd("COMMAND", sub, *case)
 
 
+def test_command_getkeys_with_a_malformed_key_count(d):
+    # A key count that is not a strict integer makes Redis fall back to the command's own key
+    # finder: atoi() on the count, the keys without flags, a destination last. A strict count is
+    # kept in a C int (8589934593 is 1). Found by test_fuzz_diff.
+    for count in ("1x", "1 ", " 1", "+1", "01", "", "0x1", "-4294967295", "4294967296", "8589934593",
+                  "4294967295", "9223372036854775807", "9223372036854775808", "-1", "0"):
+        for sub in ("GETKEYS", "GETKEYSANDFLAGS"):
+            d.cmd("COMMAND", sub, "ZINTER", count, "k")
+            d.cmd("COMMAND", sub, "ZUNIONSTORE", "dst", count, "k", "j")
+            d.cmd("COMMAND", sub, "LMPOP", count, "k", "LEFT")
+            d.cmd("COMMAND", sub, "BZMPOP", "0", count, "k", "MIN")
+            d.cmd("COMMAND", sub, "SINTERCARD", count, "k", "j")
+
+
 def test_command_getkeys_for_every_command_as_redis(pair):
     """Every Shoal command (and subcommand) with generic arguments of each length from its arity
     up: COMMAND GETKEYS and GETKEYSANDFLAGS reply exactly as Redis does."""
@@ -841,6 +855,10 @@ def test_config_set_runtime_options(d2):
         d.cmd("CONFIG", "SET", "proto-max-bulk-len", "512mb")
         d.cmd("CONFIG", "SET", "client-query-buffer-limit", "1gb")
         d.cmd("CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0 pubsub 32mb 8mb 60")
+
+
+def test_config_help(d):
+    d.cmd("CONFIG", "HELP")  # ends with Redis' "Prints this help."
 
 
 def test_config_set_errors(d):

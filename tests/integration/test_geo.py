@@ -161,6 +161,22 @@ def test_geo_store(d):
         d.cmd("COMMAND", "INFO", c)
 
 
+def test_geo_store_into_the_empty_key_name(d):
+    # "" is a key like any other: the STORE forms store there and answer a count. Found by
+    # test_fuzz_diff.
+    d.cmd("GEOADD", "g", *SICILY)
+    d.cmd("GEOSEARCHSTORE", "", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km")
+    d.cmd("ZRANGE", "", "0", "-1", "WITHSCORES")
+    d.cmd("GEOSEARCHSTORE", "", "missing", "FROMMEMBER", "x", "BYBOX", "3", "1.5", "km", "STOREDIST")
+    d.cmd("EXISTS", "")
+    d.cmd("GEORADIUS", "g", "15", "37", "200", "km", "STORE", "")
+    d.cmd("GEORADIUSBYMEMBER", "g", "Palermo", "200", "km", "STOREDIST", "")
+    d.cmd("ZRANGE", "", "0", "-1", "WITHSCORES")
+    d.cmd("GEORADIUS", "missing", "15", "37", "200", "km", "STORE", "")
+    d.cmd("EXISTS", "")
+    d.cmd("GEORADIUS", "g", "15", "37", "200", "km", "STORE", "", "WITHDIST")
+
+
 def test_geo_random_searches(d):
     """Random points around random centres (some near a pole) and random circles and boxes: the
     same members found, with the same distances, sorted the same. (Near the antimeridian Redis

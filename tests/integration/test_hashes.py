@@ -184,6 +184,19 @@ def test_hrandfield_deterministic_shapes(d):
     d.cmd("HRANDFIELD", "one", "-2", "WITHVALUES")
 
 
+def test_hrandfield_count_checked_before_the_syntax(d):
+    d.cmd("HSET", "h", "a", "1")
+    for key in ("h", "missing"):
+        d.cmd("HRANDFIELD", key, "x", "x")
+        d.cmd("HRANDFIELD", key, "1.5", "WITHVALUES")
+        d.cmd("HRANDFIELD", key, "-9223372036854775808", "x")
+        d.cmd("HRANDFIELD", key, "-9223372036854775808", "WITHVALUES")
+        d.cmd("HRANDFIELD", key, "-4611686018427387904", "WITHVALUES")
+        d.cmd("HRANDFIELD", key, "4611686018427387904", "WITHVALUES")
+        d.cmd("HRANDFIELD", key, "1", "WITHVALUES", "x")
+        d.cmd("HRANDFIELD", key, "1", "foo")
+
+
 def _pairs(v, resp3_nested):
     if resp3_nested:
         assert all(isinstance(p, list) and len(p) == 2 for p in v)

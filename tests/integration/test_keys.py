@@ -298,6 +298,25 @@ def test_scan_errors_and_empty(d):
 
 # ---------------------------------------------------------------- RANDOMKEY DBSIZE FLUSHDB FLUSHALL
 
+
+def test_scan_cursor_parsed_like_strtoul(d):
+    # Redis reads the cursor with strtoul: a sign is allowed ('-' wraps around), "" is 0, a lone
+    # sign or a leading space is not a cursor. Shoal's cursors are its own, so only cursors that
+    # end the scan at once, or errors, are compared byte for byte.
+    cursors = ("-0", "+0", "", "00000000000000000000000", "-", "+", " 0", "0 ", "0x0", "--0",
+               "18446744073709551616", "-18446744073709551616")
+    d.cmd("SET", "k", "v")  # one key: the order of a page's keys is each server's own
+    for c in cursors:
+        d.cmd("SCAN", c)
+    d.cmd("SADD", "s", "a")
+    for c in cursors:
+        d.cmd("SSCAN", "s", c)
+    for c in ("-1", "+1", "18446744073709551615", "-18446744073709551615"):
+        assert not isinstance(d.both("SCAN", c)[0], Err)
+        assert not isinstance(d.both("HSCAN", "missing", c)[0], Err)
+    d.cmd("SSCAN", "s", "-0", "0")
+
+
 def test_randomkey(d):
     assert d.cmd("RANDOMKEY") is None
     d.cmd("SET", "only", "v")
@@ -400,6 +419,20 @@ def test_swapdb(d):
     d.cmd("SWAPDB", "0", "1", "2")
 
 
+
+def test_db_index_outside_c_int(d):
+    # Redis reads DB indexes as C ints: past that range SELECT, MOVE and COPY name the range, and
+    # SWAPDB calls the index invalid.
+    d.cmd("SET", "k", "v")
+    for v in ("2147483648", "-2147483649", "4294967296", "9223372036854775807", "2147483647",
+              "-2147483648", "16", "-1"):
+        d.cmd("SELECT", v)
+        d.cmd("MOVE", "k", v)
+        d.cmd("COPY", "k", "k2", "DB", v)
+        d.cmd("SWAPDB", v, "0")
+        d.cmd("SWAPDB", "0", v)
+
+
 def test_swapdb_seen_by_other_connection(pair):
     pair.flushall()
     s1, s2 = pair.session(), pair.session()
@@ -474,6 +507,7 @@ def test_object_help(d):
             s in text for s in ("ENCODING", "FREQ", "IDLETIME", "REFCOUNT", "HELP"))
     d.check("OBJECT", "HELP", is_help)
     d.check("object", "help", is_help)
+    d.cmd("OBJECT", "HELP")  # byte for byte too: the last line is Redis' "Prints this help."
 
 
 def test_object_idletime_grows_and_resets(d2):
@@ -515,6 +549,30 @@ def test_expire_errors(d):
     d.cmd("TTL", "k")
     d.cmd("PEXPIRETIME", "k")
     d.cmd("TTL", "k")
+
+
+
+def test_expire_options_checked_before_the_time(d):
+    d.cmd("SET", "k", "v")
+    for cmd in ("EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"):
+        d.cmd(cmd, "k", "x", "foo")
+        d.cmd(cmd, "k", "x", "NX", "XX")
+        d.cmd(cmd, "k", "x", "GT", "LT")
+        d.cmd(cmd, "k", "1.5", "nx", "bar")
+        d.cmd(cmd, "missing", "x", "zz")
+    d.cmd("EXISTS", "k")
+
+
+def test_expire_far_in_the_past_deletes(d):
+    # A negative time far in the past is not an overflow (basetime + when stays in range).
+    for cmd in ("EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"):
+        d.cmd("SET", "k", "v")
+        d.cmd(cmd, "k", "-9223372036854775808")
+        d.cmd("EXISTS", "k")
+        d.cmd("SET", "k", "v")
+        d.cmd(cmd, "k", "-9223372036854775807", "GT")
+        d.cmd(cmd, "k", "-9223372036854775807", "LT")
+        d.cmd("EXISTS", "k")
 
 
 def test_expire_basic(d):

@@ -308,6 +308,16 @@ def test_getex_errors(d):
     assert d.cmd("GETEX", "k", "EX", "0") == Err("ERR invalid expire time in 'getex' command")
 
 
+def test_getex_time_read_only_for_an_existing_string(d):
+    # Redis looks the key up (null, WRONGTYPE) before it reads the time.
+    d.cmd("SADD", "s", "a")
+    for opts in (("EX", "x"), ("PX", "-1"), ("EXAT", "0"), ("PXAT", "9223372036854775807"),
+                 ("EX", "-9223372036854775808"), ("PXAT", "PXAT", "PXAT", "1 ")):
+        d.cmd("GETEX", "missing", *opts)
+        d.cmd("GETEX", "s", *opts)
+    d.cmd("GETEX", "missing", "EX", "1", "PX", "1")  # the syntax still comes first
+
+
 # ---------------------------------------------------------------- APPEND STRLEN
 
 def test_append_strlen(d):
@@ -405,6 +415,24 @@ def test_incrbyfloat(d):
     d.cmd("SET", "t", "1.5", "EX", "100")
     d.cmd("INCRBYFLOAT", "t", "1")
     d.approx("TTL", "t")
+
+
+def test_incrbyfloat_result_is_a_string_even_when_integral(d):
+    # Redis stores INCRBYFLOAT's text as is (embstr), never as an int; INCR then makes it an int.
+    # Found by test_fuzz_diff.
+    d.cmd("SET", "f", "1.5")
+    d.cmd("INCRBYFLOAT", "f", "-2.5")
+    d.cmd("OBJECT", "ENCODING", "f")
+    d.cmd("INCRBYFLOAT", "new", "3")
+    d.cmd("OBJECT", "ENCODING", "new")
+    d.cmd("SET", "i", "10")
+    d.cmd("INCRBYFLOAT", "i", "0")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("INCR", "i")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("INCRBYFLOAT", "i", "1.5")
+    d.cmd("OBJECT", "ENCODING", "i")
+    d.cmd("GET", "i")
 
 
 @pytest.mark.parametrize("stored,incr", [

@@ -52,6 +52,35 @@ def test_queue_time_errors_abort(d):
         d.cmd("EXEC")  # no longer in MULTI
 
 
+
+def test_exec_with_arguments_aborts(d):
+    # A refused EXEC answers EXECABORT and discards the transaction, also outside MULTI.
+    d.cmd("EXEC", "x")
+    d.cmd("SET", "k", "1")
+    d.cmd("WATCH", "k")
+    d.cmd("MULTI")
+    d.cmd("INCR", "k")
+    d.cmd("EXEC", "x", "y")
+    d.cmd("EXEC")
+    d.cmd("DISCARD")
+    d.cmd("GET", "k")
+
+
+def test_subcommands_checked_when_queued(d):
+    # A container's unknown subcommand or wrong subcommand arity is refused at queue time.
+    d.cmd("SET", "k", "v")
+    for bad in (("OBJECT", "IDLETIME"), ("object", "encoding", "k", "x"), ("OBJECT", "foo", "k"),
+                ("object", "help", "x"), ("CONFIG", "GET"), ("CLIENT", "foo"), ("Object", "FreQ")):
+        d.cmd("MULTI")
+        d.cmd("PING")
+        d.cmd(*bad)
+        d.cmd("EXEC")
+    d.cmd("MULTI")
+    d.cmd("OBJECT", "ENCODING", "k")
+    d.cmd("object", "Help")
+    d.cmd("EXEC")
+
+
 def test_run_time_errors_do_not_abort(d):
     d.cmd("SET", "s", "text")
     d.cmd("MULTI")
