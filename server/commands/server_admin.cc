@@ -341,6 +341,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
           {"object", {"@slow"}},
           {"pubsub", {"@slow"}},
           {"command", {"@slow", "@connection"}},
+          {"wait", {"@slow", "@connection"}},
           {"info", {"@slow", "@dangerous"}},
           {"lastsave", {"@admin", "@fast", "@dangerous"}},
           {"role", {"@admin", "@fast", "@dangerous"}},
