@@ -830,10 +830,9 @@ absl::StatusOr<DecodedValue> DecodeSet(uint8_t type, Reader& r) {
   }
   const int w = static_cast<int>(width);
   char buf[PackValue::kIntBufSize];
-  auto first = std::string_view(
-      buf, static_cast<size_t>(snprintf(buf, sizeof(buf), "%lld",
-                                        static_cast<long long>(SignExtend(GetLe(p + 8, w), w * 8)))));
-  auto set = SetValue::ForFirst(first, n);
+  // An intset stays one until it outgrows set-max-intset-entries, then becomes a hashtable, as in
+  // Redis (not a listpack: its members are integers).
+  auto set = std::make_unique<SetValue>(SetValue::Encoding::kIntSet);
   int64_t prev = 0;
   for (uint64_t i = 0; i < n; ++i) {
     const int64_t v = SignExtend(GetLe(p + 8 + i * width, w), w * 8);
