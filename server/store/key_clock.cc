@@ -7,7 +7,6 @@
 
 #include "server/util/fast_random.h"
 
-
 namespace shoal {
 
 namespace {
@@ -85,7 +84,9 @@ void TouchKey(Entry* e) {
 void SetRestoredKeyClock(Entry* e, int64_t lfu_freq, int64_t idle_seconds) {
   e->atime = NewKeyAtime();
   if (CurrentKeyClock() == KeyClock::kLfu) {
-    if (lfu_freq >= 0) e->atime = MinutesNow() << 8 | static_cast<uint32_t>(std::min<int64_t>(lfu_freq, 255));
+    if (lfu_freq >= 0) {
+      e->atime = MinutesNow() << 8 | static_cast<uint32_t>(std::min<int64_t>(lfu_freq, 255));
+    }
     return;
   }
   if (idle_seconds < 0) return;

@@ -365,7 +365,8 @@ void EncodeZSet(const ZSetValue& z, const EncodeOptions& opts, std::string* out)
 class Reader {
  public:
   Reader(std::string_view in, const DecodeLimits& limits)
-      : p_(reinterpret_cast<const unsigned char*>(in.data())), end_(p_ + in.size()),
+      : p_(reinterpret_cast<const unsigned char*>(in.data())),
+        end_(p_ + in.size()),
         limits_(limits) {}
 
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
@@ -760,6 +761,11 @@ absl::StatusOr<DecodedValue> DecodeHash(uint8_t type, Reader& r) {
   if (type == kTypeHash) {
     uint64_t n = 0;
     if (!r.Len(&n)) return Bad(r);
+    // Past hash-max-listpack-entries start as a hashtable, as Redis does, rather than filling a
+    // listpack (a linear search per field) only to convert it.
+    if (n > static_cast<uint64_t>(EncodingLimits::Get(Limits().hash_max_listpack_entries))) {
+      hash->ConvertIfTooLong(SIZE_MAX);
+    }
     for (uint64_t i = 0; i < n; ++i) {
       if (!r.String(&f, &fscratch) || !r.String(&v, &vscratch)) return Bad(r);
       if (!hash->Set(f, v)) {
@@ -973,7 +979,8 @@ absl::StatusOr<DecodedValue> DecodeObject(uint8_t type, std::string_view* in,
       v = DecodeHash(type, r);
       break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("unsupported RDB object type ", static_cast<int>(type)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unsupported RDB object type ", static_cast<int>(type)));
   }
   if (v.ok()) *in = r.Rest();
   return v;

@@ -1,9 +1,9 @@
 // CRC64 known answers (Redis' variant) and incremental use.
 #include "datastructs/crc64.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace shoal {
 namespace {
