@@ -21,6 +21,7 @@ void DumpCmd(CommandContext& ctx) {
   NoteLookup(ctx, e, key, kLookupRead);
   if (!e) return ctx.rb.Null();
   rdb::EncodeOptions opts;
+  opts.compress = ctx.server.config().rdbcompression();
   opts.list_fill = EncodingLimits::Get(Limits().list_max_listpack_size);
   ctx.rb.Bulk(rdb::DumpPayload(e, opts));
 }

@@ -201,6 +201,18 @@ def test_dump_byte_identical(d, name):
     d.cmd("DUMP", "k")
 
 
+def test_dump_without_compression(d):
+    d.cmd("CONFIG", "SET", "rdbcompression", "no")
+    try:
+        d.cmd("CONFIG", "GET", "rdbcompression")
+        for name in ("str:lzf", "hash:listpack", "list:nodes", "zset:skiplist"):
+            load(d, name, name)
+            d.cmd("DUMP", name)
+    finally:
+        d.cmd("CONFIG", "SET", "rdbcompression", "yes")
+    d.cmd("CONFIG", "SET", "rdbcompression", "maybe")
+
+
 @pytest.mark.parametrize("name", sorted(VALUES))
 def test_dump_crosses_both_ways(pair, name):
     """DUMP on one server, RESTORE on the other (and on itself): the same value everywhere."""
