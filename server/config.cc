@@ -115,6 +115,7 @@ struct ConfigValues {
   std::string save;  // normalized "seconds changes ..." pairs
   int notify_keyspace_events = 0;
   bool appendonly = false;
+  bool rdbcompression = true;
   // Collection encoding thresholds, in EncodingLimitField order (published to Limits()).
   // list-compress-depth is 1, not Redis' 0: list nodes away from the two ends are compressed.
   int64_t encoding[9] = {512, 64, 512, 128, 64, 128, 64, -2, 1};
@@ -346,6 +347,16 @@ bool ParseAppendonly(std::string_view text, ConfigValues* v, Problem* why) {
   return false;
 }
 
+bool ParseRdbcompression(std::string_view text, ConfigValues* v, Problem* why) {
+  if (IEq(text, "yes") || IEq(text, "no")) {
+    v->rdbcompression = IEq(text, "yes");
+    return true;
+  }
+  why->redis = "argument must be 'yes' or 'no'";
+  why->human = "must be 'yes' or 'no'";
+  return false;
+}
+
 std::string Int(int64_t n) { return absl::StrCat(n); }
 
 // The collection thresholds of EncodingLimits, in ConfigValues::encoding order.
@@ -522,6 +533,10 @@ const Param kParams[] = {
     {"appendonly", true, false, "no", "Append-only file; only 'no' for now (default no)",
      ParseAppendonly,
      [](const ConfigValues& v) { return std::string(v.appendonly ? "yes" : "no"); }},
+    {"rdbcompression", true, false, "yes|no",
+     "LZF-compress strings over 20 bytes in DUMP payloads, as Redis does (default yes)",
+     ParseRdbcompression,
+     [](const ConfigValues& v) { return std::string(v.rdbcompression ? "yes" : "no"); }},
     {"dir", false, false, "PATH", "Directory for data files (default .)", ParseDir, FormatDir},
     {"io-engine", false, false, "ENGINE",
      "Event loop: io_uring, epoll, or auto (io_uring where the kernel has it; default auto)",
@@ -881,6 +896,7 @@ ConfigValues Config::Current() const {
   v.lfu_decay_time = lfu_decay_time_;
   v.save = save_;
   v.appendonly = appendonly_.load(std::memory_order_relaxed);
+  v.rdbcompression = rdbcompression_.load(std::memory_order_relaxed);
   v.notify_keyspace_events = notify_keyspace_events_.load(std::memory_order_relaxed);
   for (int i = 0; i < 9; ++i) v.encoding[i] = EncodingLimits::Get(Limits().*kEncodingFields[i]);
   return v;
@@ -915,6 +931,7 @@ void Config::PublishRuntime(const ConfigValues& v) {
               v.lfu_log_factor, v.lfu_decay_time);
   save_ = v.save;
   appendonly_.store(v.appendonly, std::memory_order_relaxed);
+  rdbcompression_.store(v.rdbcompression, std::memory_order_relaxed);
   notify_keyspace_events_.store(v.notify_keyspace_events, std::memory_order_relaxed);
   for (int i = 0; i < 9; ++i) {
     (Limits().*kEncodingFields[i]).store(v.encoding[i], std::memory_order_relaxed);

@@ -122,6 +122,7 @@ class Config {
     return slowlog_log_slower_than_.load(std::memory_order_relaxed);
   }
   int64_t slowlog_max_len() const { return slowlog_max_len_.load(std::memory_order_relaxed); }
+  bool rdbcompression() const { return rdbcompression_.load(std::memory_order_relaxed); }
   uint64_t hll_sparse_max_bytes() const {
     return hll_sparse_max_bytes_.load(std::memory_order_relaxed);
   }
@@ -200,6 +201,7 @@ class Config {
   int lfu_log_factor_ ABSL_GUARDED_BY(mu_) = 10;  // live copies are in the key clock
   int lfu_decay_time_ ABSL_GUARDED_BY(mu_) = 1;
   std::atomic<bool> appendonly_{false};
+  std::atomic<bool> rdbcompression_{true};
   std::atomic<int> notify_keyspace_events_{0};
 };
 

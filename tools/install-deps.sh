@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential g++ meson ninja-build pkg-config
       libabsl-dev libjemalloc-dev libspdlog-dev libcli11-dev
-      libgtest-dev libgmock-dev libbenchmark-dev liburing-dev
+      libgtest-dev libgmock-dev libbenchmark-dev liburing-dev liblzf-dev
       redis-server redis-tools python3 python3-redis python3-pytest)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -94,6 +94,7 @@ void RegisterGeoCommands(CommandTable& t);
 // SORT's key positions: the sorted key, then the STORE destination if any (sort.cc).
 void SortKeys(std::span<const std::string_view> args, KeyPositions* out);
 void RegisterKeyCommands(CommandTable& t);
+void RegisterDumpCommands(CommandTable& t);
 void RegisterMemoryCommands(CommandTable& t);
 void RegisterSlowlogCommands(CommandTable& t);
 void RegisterConnectionCommands(CommandTable& t);

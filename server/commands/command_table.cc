@@ -67,6 +67,7 @@ void RegisterAllCommands() {
   RegisterMonitorCommands(t);
   RegisterGeoCommands(t);
   RegisterKeyCommands(t);
+  RegisterDumpCommands(t);
   RegisterConnectionCommands(t);
   RegisterServerCommands(t);
   RegisterMemoryCommands(t);

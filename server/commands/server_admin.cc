@@ -349,6 +349,7 @@ void CategoryNames(const CommandSpec& s, std::vector<std::string_view>* out) {
           {"dbsize", {"@keyspace", "@read", "@fast"}},
           {"flushall", {"@keyspace", "@write", "@slow", "@dangerous"}},
           {"flushdb", {"@keyspace", "@write", "@slow", "@dangerous"}},
+          {"restore", {"@keyspace", "@write", "@slow", "@dangerous"}},
           {"swapdb", {"@keyspace", "@write", "@fast", "@dangerous"}},
           {"sort", {"@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"}},
           {"sort_ro", {"@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"}},

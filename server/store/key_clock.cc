@@ -2,10 +2,10 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "server/util/fast_random.h"
-
 
 namespace shoal {
 
@@ -79,6 +79,23 @@ void TouchKey(Entry* e) {
       return;
     }
   }
+}
+
+void SetRestoredKeyClock(Entry* e, int64_t lfu_freq, int64_t idle_seconds) {
+  e->atime = NewKeyAtime();
+  if (CurrentKeyClock() == KeyClock::kLfu) {
+    if (lfu_freq >= 0) {
+      e->atime = MinutesNow() << 8 | static_cast<uint32_t>(std::min<int64_t>(lfu_freq, 255));
+    }
+    return;
+  }
+  if (idle_seconds < 0) return;
+  // IdleTicks reads the difference as a signed 32-bit count of ticks.
+  constexpr int64_t kMaxIdleTicks = INT32_MAX;
+  const int64_t ticks = idle_seconds > kMaxIdleTicks / kKeyTicksPerSecond
+                            ? kMaxIdleTicks
+                            : idle_seconds * kKeyTicksPerSecond;
+  e->atime = KeyTicks() - static_cast<uint32_t>(ticks);
 }
 
 uint32_t LfuCounter(const Entry* e) { return DecayedCounter(e->atime); }

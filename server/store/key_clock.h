@@ -44,4 +44,10 @@ uint32_t LfuCounter(const Entry* e);
 uint32_t IdleTicks(const Entry* e);
 inline uint32_t IdleSeconds(const Entry* e) { return IdleTicks(e) / kKeyTicksPerSecond; }
 
+// RESTORE's IDLETIME / FREQ, as Redis applies them: under an LFU policy a given freq (0..255,
+// -1: none) becomes the counter, stamped now; under any other policy a given idle time in seconds
+// (-1: none) dates the last access (fifo: the creation) that far back, up to the ~248 days the
+// clock tells apart. The option that does not fit the policy is ignored. A fresh clock otherwise.
+void SetRestoredKeyClock(Entry* e, int64_t lfu_freq, int64_t idle_seconds);
+
 }  // namespace shoal

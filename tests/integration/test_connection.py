@@ -589,6 +589,7 @@ GETKEYS_CASES = [
     ("MEMORY", "USAGE", "k"), ("CONFIG", "GET", "x"), ("CONFIG", "NOSUCH", "x"), ("command", "getkeys", "get", "a"),
     ("PING", "x"), ("NOSUCH", "a"), ("SMOVE", "a", "b", "m"), ("WATCH", "a", "b"), ("PUBLISH", "c", "m"),
     ("GETEX", "a"), ("SUNIONSTORE", "d", "a", "b"), ("ZRANGESTORE", "d", "s", "0", "-1"), ("EXISTS", "a", "a"),
+    ("DUMP", "a"), ("RESTORE", "a", "0", "x", "REPLACE", "IDLETIME", "1"), ("RESTORE", "a"),
 ]
 
 

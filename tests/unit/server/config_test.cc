@@ -435,7 +435,7 @@ TEST(ConfigTest, GetWithGlobs) {
   EXPECT_THAT(c.Get(several),
               ElementsAre(Pair("hz", "10"), Pair("appendonly", "no"), Pair("save", "")));
   const std::string_view all[] = {"*"};
-  EXPECT_EQ(c.Get(all).size(), 45u);
+  EXPECT_EQ(c.Get(all).size(), 46u);
   const std::string_view sets[] = {"client-o*"};
   EXPECT_THAT(c.Get(sets),
               ElementsAre(Pair("client-output-buffer-limit",

@@ -81,5 +81,25 @@ TEST_F(KeyClockTest, LfuDecaysOnePerDecayPeriod) {
   EXPECT_EQ(e_->atime >> 8, Minutes());
 }
 
+// RESTORE's IDLETIME and FREQ: each applies only under its policy family, as in Redis.
+TEST_F(KeyClockTest, RestoredClockFollowsThePolicy) {
+  SetKeyClock(KeyClock::kLru, 10, 1);
+  RefreshKeyClock();
+  SetRestoredKeyClock(e_, -1, 1000);
+  EXPECT_EQ(IdleSeconds(e_), 1000u);
+  SetRestoredKeyClock(e_, 50, -1);  // FREQ outside LFU: a fresh clock
+  EXPECT_EQ(IdleSeconds(e_), 0u);
+  SetRestoredKeyClock(e_, -1, int64_t{1} << 40);  // clamped to what the clock tells apart
+  EXPECT_GT(IdleSeconds(e_), 20'000'000u);
+  SetKeyClock(KeyClock::kFifo, 10, 1);
+  SetRestoredKeyClock(e_, -1, 60);
+  EXPECT_EQ(IdleSeconds(e_), 60u);
+  SetKeyClock(KeyClock::kLfu, 10, 1);
+  SetRestoredKeyClock(e_, 200, -1);
+  EXPECT_EQ(LfuCounter(e_), 200u);
+  SetRestoredKeyClock(e_, -1, 1000);  // IDLETIME under LFU: the initial counter
+  EXPECT_EQ(LfuCounter(e_), kLfuInitCounter);
+}
+
 }  // namespace
 }  // namespace shoal
