@@ -846,6 +846,17 @@ void ZSetOpGeneric(CommandContext& ctx, std::optional<std::string_view> dst, siz
   }
 
   if (card_only) return ctx.rb.Integer(cardinality);
+  if (!dst) {
+    // Replied in score order, then member order, straight from the computed scores: a sorted set
+    // built from them would be a listpack when small, which keeps a -0 score (a weight of 0 on a
+    // negative score) as 0, where Redis answers from its skiplist and shows -0.
+    std::sort(result.begin(), result.end(), [](const auto& x, const auto& y) {
+      return x.second < y.second || (x.second == y.second && x.first < y.first);
+    });
+    ReplyRangeHeader(ctx, result.size(), withscores);
+    for (const auto& [m, sc] : result) ReplyElement(ctx, m, sc, withscores);
+    return;
+  }
   size_t max_len = 0;
   for (const auto& [m, s] : result) max_len = std::max(max_len, m.size());
   std::unique_ptr<ZSetValue> out;
@@ -854,18 +865,10 @@ void ZSetOpGeneric(CommandContext& ctx, std::optional<std::string_view> dst, siz
     double unused;
     for (const auto& [m, s] : result) out->Add(m, s, 0, &unused);
   }
-  if (dst) {
-    return StoreResult(ctx, *dst, std::move(out),
-                       op == SetOp::kUnion   ? "zunionstore"
-                       : op == SetOp::kInter ? "zinterstore"
-                                             : "zdiffstore");
-  }
-  const size_t len = out ? out->Length() : 0;
-  ReplyRangeHeader(ctx, len, withscores);
-  if (len > 0) {
-    out->Visit(0, len, false,
-               [&](std::string_view m, double s) { ReplyElement(ctx, m, s, withscores); });
-  }
+  StoreResult(ctx, *dst, std::move(out),
+              op == SetOp::kUnion   ? "zunionstore"
+              : op == SetOp::kInter ? "zinterstore"
+                                    : "zdiffstore");
 }
 
 void ZUnionStoreCmd(CommandContext& ctx) {

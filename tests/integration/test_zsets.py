@@ -650,3 +650,13 @@ def test_randomized_against_redis(d2, entries):
                 d.cmd("OBJECT", "ENCODING", k)
     finally:
         d.cmd("CONFIG", "SET", "zset-max-listpack-entries", "128")
+
+
+def test_zunion_weight_zero_keeps_negative_zero(d):
+    # -10 * 0 is -0: Redis answers from its skiplist and shows it; ties order by member.
+    d.cmd("ZADD", "zw", "-10", "neg", "5", "pos", "0", "zero")
+    d.cmd("ZUNION", "1", "zw", "WEIGHTS", "0", "WITHSCORES")
+    d.cmd("ZINTER", "1", "zw", "WEIGHTS", "0", "WITHSCORES")
+    d.cmd("ZUNION", "2", "zw", "zw", "WEIGHTS", "0", "-1", "AGGREGATE", "MAX", "WITHSCORES")
+    d.cmd("ZUNIONSTORE", "zdst", "1", "zw", "WEIGHTS", "0")
+    d.cmd("ZRANGE", "zdst", "0", "-1", "WITHSCORES")
