@@ -22,8 +22,6 @@ namespace shoal {
 
 namespace {
 
-// Redis prints arguments with %s, which stops at the first NUL byte.
-std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
 
 void ReplyUnknownCommand(resp::ReplyBuilder& rb, std::span<const std::string_view> args) {
   // Redis 7 wording: the name and up to 128 bytes of quoted arguments, each followed by a space.

@@ -172,8 +172,6 @@ void RemoveBcast(uint64_t conn_id) {
                             std::memory_order_relaxed);
 }
 
-// Redis prints the prefixes with %s, which stops at a NUL byte.
-std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
 
 }  // namespace
 

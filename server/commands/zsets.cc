@@ -64,7 +64,7 @@ std::unique_ptr<ZSetValue> NewZSet(size_t size_hint, size_t max_len) {
 // A range bound as ZRANGEBYSCORE reads it: strtod over the C string (so it stops at a NUL byte,
 // accepts leading spaces, "" as 0 and overflow as inf), optionally after '(' for an open bound.
 bool ParseScoreBound(std::string_view s, double* out, bool* exclusive) {
-  s = s.substr(0, s.find('\0'));
+  s = CStr(s);
   *exclusive = !s.empty() && s[0] == '(';
   if (*exclusive) s.remove_prefix(1);
   char small[128];

@@ -36,6 +36,9 @@ bool ToLowerInto(std::string_view s, char* buf, size_t cap, std::string_view* ou
 // Human-readable size as INFO prints it ("1.50M").
 std::string HumanBytes(uint64_t n);
 
+// s up to its first NUL byte: what Redis prints of an argument with %s in an error message.
+inline std::string_view CStr(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 // Debian's Abseil has its own string_view type (not std::string_view); these forward to
 // absl::StrCat/StrAppend with std::string_view arguments converted.
 namespace internal {

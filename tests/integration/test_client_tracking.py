@@ -30,6 +30,14 @@ def quiet(conn, wait=0.2):
     raise AssertionError(f"{conn.label}: unexpected {raw!r}")
 
 
+def gone_within(conn, client_id, timeout=5):
+    """Waits until the server has seen client_id disconnect."""
+    deadline = time.monotonic() + timeout
+    while conn.callv("CLIENT", "LIST", "ID", str(client_id)):
+        assert time.monotonic() < deadline, f"client {client_id} still listed"
+        time.sleep(0.02)
+
+
 def both(pair, scenario):
     got = [scenario(srv, label) for label, srv in pair.servers]
     assert got[0] == got[1], f"\n{pair.servers[0][0]}: {got[0]}\n{pair.servers[1][0]}: {got[1]}"
@@ -209,7 +217,7 @@ def redirects(srv, label):
     quiet(a3)
     # The target goes away: the flag, and a RESP3 client is told once.
     r3.close()
-    time.sleep(0.2)
+    gone_within(a3, r3id)
     out += [a3.call("GET", "z"), b.call("SET", "z", "2")]
     rid3 = b":%d\r\n" % r3id
     out.append(a3.read().replace(rid3, b":ID\r\n"))    # tracking-redir-broken
@@ -260,9 +268,13 @@ def test_info_and_client_list(pair):
         assert tracked == ["flags=t", "flags=tB"], (label, listing)
         for x in (a, c):
             x.close()
-        time.sleep(0.1)
-        info = b.callv("INFO").decode()
-        assert "tracking_clients:0\r\n" in info and "tracking_total_prefixes:0\r\n" in info, label
+        deadline = time.monotonic() + 5
+        while True:
+            info = b.callv("INFO").decode()
+            if "tracking_clients:0\r\n" in info and "tracking_total_prefixes:0\r\n" in info:
+                break
+            assert time.monotonic() < deadline, (label, info)
+            time.sleep(0.02)
         b.close()
 
 
