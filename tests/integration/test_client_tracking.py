@@ -38,6 +38,15 @@ def gone_within(conn, client_id, timeout=5):
         time.sleep(0.02)
 
 
+def tracker_and_writer(srv, label):
+    """A RESP3 connection that will track keys, and a RESP2 one that writes, on an empty server."""
+    a = connect(srv, label + ":a", 3)
+    b = connect(srv, label + ":b")
+    assert b.call("FLUSHALL") == b"+OK\r\n"
+    quiet(a)
+    return a, b
+
+
 def both(pair, scenario):
     got = [scenario(srv, label) for label, srv in pair.servers]
     assert got[0] == got[1], f"\n{pair.servers[0][0]}: {got[0]}\n{pair.servers[1][0]}: {got[1]}"
@@ -80,10 +89,8 @@ def test_mode_switch_errors(d):
 
 
 def default_mode(srv, label):
-    a = connect(srv, label + ":a", 3)
-    b = connect(srv, label + ":b")
-    out = [b.call("FLUSHALL")]
-    quiet(a)
+    a, b = tracker_and_writer(srv, label)
+    out = []
     b.call("MSET", "k", "1", "k2", "1", "k3", "1")
     out.append(a.call("CLIENT", "TRACKING", "ON"))
     out.append(a.call("CLIENT", "TRACKINGINFO"))
@@ -126,10 +133,7 @@ def test_default_mode_resp3(pair):
 
 
 def noloop_and_optin_optout(srv, label):
-    a = connect(srv, label + ":a", 3)
-    b = connect(srv, label + ":b")
-    b.call("FLUSHALL")
-    quiet(a)
+    a, b = tracker_and_writer(srv, label)
     out = [a.call("CLIENT", "TRACKING", "ON", "NOLOOP")]
     out += [a.call("GET", "n"), a.call("SET", "n", "1")]   # its own write: not told
     quiet(a)
@@ -161,10 +165,7 @@ def test_noloop_optin_optout(pair):
 
 
 def bcast(srv, label):
-    a = connect(srv, label + ":a", 3)
-    b = connect(srv, label + ":b")
-    b.call("FLUSHALL")
-    quiet(a)
+    a, b = tracker_and_writer(srv, label)
     out = [a.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", "user:", "PREFIX", "sess")]
     out.append(a.call("CLIENT", "TRACKINGINFO"))
     out.append(b.call("SET", "user:1", "x"))
@@ -234,10 +235,7 @@ def test_redirect_resp2_resp3_and_broken(pair):
 
 
 def expiry(srv, label):
-    a = connect(srv, label + ":a", 3)
-    b = connect(srv, label + ":b")
-    b.call("FLUSHALL")
-    quiet(a)
+    a, b = tracker_and_writer(srv, label)
     out = [a.call("CLIENT", "TRACKING", "ON"), b.call("SET", "e", "1", "PX", "300")]
     out.append(a.call("GET", "e"))
     out.append(a.read(timeout=5))   # the active expiry cycle removes it: invalidate [e]
@@ -340,10 +338,7 @@ def test_invalidations_cross_workers_under_load(target):
 
 
 def eviction(srv, label):
-    a = connect(srv, label + ":a", 3)
-    b = connect(srv, label + ":b")
-    b.call("FLUSHALL")
-    quiet(a)
+    a, b = tracker_and_writer(srv, label)
     b.call("SET", "ev", "1")
     out = [a.call("CLIENT", "TRACKING", "ON"), a.call("GET", "ev")]
     try:
