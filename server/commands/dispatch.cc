@@ -150,6 +150,8 @@ void Dispatch(Connection& conn, Worker& worker, std::span<const std::string_view
   // the flags before its +OK, which therefore stays); a SKIP lasts one command.
   const size_t mark = conn.out.size();
   DispatchCommand(conn, worker, args, arg1_shard);
+  // Held by CLIENT PAUSE: it has not run yet, so a SKIP still applies to it when it does.
+  if (conn.postponed.load(std::memory_order_relaxed)) return;
   if (conn.replies_dropped() && conn.out.size() > mark) conn.out.resize(mark);
   uint8_t f = conn.reply_flags & static_cast<uint8_t>(~Connection::kReplySkip);
   if (f & Connection::kReplySkipNext) {

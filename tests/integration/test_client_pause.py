@@ -224,3 +224,26 @@ def test_many_paused_clients_resume_in_order_across_workers(target):
     assert ctl.callv("INFO", "clients").decode().count("blocked_clients:0") == 1
     for c in conns:
         c.close()
+
+
+def reply_skip_survives_pause(srv, label):
+    # CLIENT REPLY SKIP applies to the next command even when that command waits for a pause.
+    ctl = connect(srv, label + ":ctl")
+    c = connect(srv, label + ":c")
+    out = [ctl.call("CLIENT", "PAUSE", "20000", "WRITE")]
+    c.send("CLIENT", "REPLY", "SKIP")
+    c.send("SET", "skipped", "1")   # held, and its +OK is to be dropped
+    c.send("GET", "skipped")
+    assert no_reply(c)
+    out.append(ctl.call("CLIENT", "UNPAUSE"))
+    out.append(c.read())            # only GET's reply
+    assert no_reply(c, 0.1)
+    for x in (ctl, c):
+        x.close()
+    return out
+
+
+def test_reply_skip_applies_to_the_held_command(pair):
+    got = [reply_skip_survives_pause(srv, label) for label, srv in pair.servers]
+    assert got[0] == got[1]
+    assert got[0][-1] == b"$1\r\n1\r\n"
