@@ -13,7 +13,8 @@ int BeginOf(const KeySpecMeta& k, int argc, std::span<const std::string_view> ar
   if (k.begin == KeySpecMeta::kIndex) return k.begin_arg;
   if (k.begin != KeySpecMeta::kKeyword) return -1;
   if (k.begin_arg >= 0) {
-    for (int i = k.begin_arg; i < argc; ++i) {
+    // Not the last argument, as Redis 7.0 searches: a keyword there has no key after it.
+    for (int i = k.begin_arg; i < argc - 1; ++i) {
       if (EqualsIgnoreCase(args[i], k.keyword)) return i + 1;
     }
   } else {
