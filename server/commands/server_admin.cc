@@ -9,6 +9,7 @@
 
 #include "server/commands/blocking.h"
 #include "server/commands/command.h"
+#include "server/commands/command_docs.h"
 #include "server/commands/command_meta.h"
 #include "server/commands/key_specs.h"
 #include "server/commands/memory_cmd.h"
@@ -550,39 +551,23 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& s) {
   for (size_t i = 0; i < s.subcommands.size(); ++i) ReplySubcommandInfo(rb, s, i);
 }
 
-void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& s) {
+// One command's (or subcommand's) COMMAND DOCS entry: its name and Redis 7.0's docs for it
+// (command_docs.h); a command Redis lacks gets its summary, since and group.
+void ReplyCommandDocs(CommandContext& ctx, const CommandRef& r) {
   auto& rb = ctx.rb;
-  rb.Bulk(s.name);
-  // Argument docs are derived from the key positions and arity (names, not full grammar):
-  // enough for clients that show hints, honest about what is known.
-  int fixed = s.arity > 0 ? s.arity - 1 : -s.arity - 1;
-  bool has_key = s.first_key > 0;
-  int nargs = std::max(fixed, has_key ? 1 : 0);
-  rb.MapHeader(nargs > 0 ? 4 : 3);
-  rb.Bulk("summary");
-  rb.Bulk(s.summary);
-  rb.Bulk("since");
-  rb.Bulk(s.since);
+  const std::string name = r.FullName();
+  rb.Bulk(name);
+  if (ReplyDocs(rb, name)) return;
+  const CommandSpec& s = *r.spec;
+  rb.MapHeader(r.sub < 0 ? 3 : 1);
+  if (r.sub < 0) {
+    rb.Bulk("summary");
+    rb.Bulk(s.summary);
+    rb.Bulk("since");
+    rb.Bulk(s.since);
+  }
   rb.Bulk("group");
   rb.Bulk(s.group);
-  if (nargs == 0) return;
-  rb.Bulk("arguments");
-  rb.ArrayHeader(static_cast<size_t>(nargs));
-  for (int i = 1; i <= nargs; ++i) {
-    bool is_key = has_key && i >= s.first_key && (s.last_key < 0 || i <= s.last_key) &&
-                  (i - s.first_key) % s.step == 0;
-    bool multiple = s.last_key < 0 && i == nargs;
-    rb.MapHeader(multiple ? 3 : 2);
-    rb.Bulk("name");
-    rb.Bulk(is_key ? "key" : Cat("arg", i));
-    rb.Bulk("type");
-    rb.Bulk(is_key ? "key" : "string");
-    if (multiple) {
-      rb.Bulk("flags");
-      rb.ArrayHeader(1);
-      rb.Simple("multiple");
-    }
-  }
 }
 
 // COMMAND GETKEYS / GETKEYSANDFLAGS <command line>: the keys the command would touch, found by
@@ -704,16 +689,18 @@ void CommandCmd(CommandContext& ctx) {
     return;
   }
   if (EqualsLower(sub, "docs")) {
-    std::vector<const CommandSpec*> list;
+    // Names Redis does not know are left out; "config|get" names a subcommand.
+    std::vector<CommandRef> list;
     if (a.size() == 2) {
-      for (auto& s : table.all()) list.push_back(&s);
+      for (auto& s : table.all()) list.push_back({&s, -1});
     } else {
       for (size_t i = 2; i < a.size(); ++i) {
-        if (const CommandSpec* s = table.Find(a[i])) list.push_back(s);
+        const CommandRef r = FindCommandRef(a[i]);
+        if (r.spec != nullptr) list.push_back(r);
       }
     }
     ctx.rb.MapHeader(list.size());
-    for (auto* s : list) ReplyCommandDocs(ctx, *s);
+    for (const CommandRef& r : list) ReplyCommandDocs(ctx, r);
     return;
   }
   if (EqualsLower(sub, "list")) {
