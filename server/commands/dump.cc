@@ -66,6 +66,7 @@ void RestoreCmd(CommandContext& ctx) {
   }
   rdb::DecodeLimits limits;
   limits.max_string_len = ctx.server.config().proto_max_bulk_len();
+  limits.max_decompressed_total = limits.max_string_len;
   auto value = rdb::DecodeDumpPayload(a[3], limits);
   if (!value.ok()) return ctx.Error("ERR Bad data format");
 

@@ -447,6 +447,10 @@ class Reader {
     if (ulen == 0 || ulen > limits_.max_string_len || ulen / kLzfMaxRatio > clen) {
       return Fail("implausible decompressed length");
     }
+    if (ulen > limits_.max_decompressed_total - decompressed_) {
+      return Fail("decompressed size beyond the limit");
+    }
+    decompressed_ += ulen;
     if (!Bytes(clen, &q)) return false;
     scratch->resize(ulen);
     const unsigned int got = lzf_decompress(q, static_cast<unsigned int>(clen), scratch->data(),
@@ -511,6 +515,7 @@ class Reader {
   const unsigned char* p_;
   const unsigned char* end_;
   const DecodeLimits& limits_;
+  uint64_t decompressed_ = 0;  // LZF output so far, <= limits_.max_decompressed_total
   std::string error_;
 };
 

@@ -56,6 +56,10 @@ bool VerifyDumpPayload(std::string_view payload);
 struct DecodeLimits {
   // No string (a value, element, field or packed blob) may be longer: proto-max-bulk-len.
   uint64_t max_string_len = 512ull << 20;
+  // LZF-compressed strings may not decompress to more than this in all, whatever their number:
+  // a small payload cannot make the server allocate more than one largest bulk string (Redis
+  // has no such cap; an LZF blob alone may expand 88 times).
+  uint64_t max_decompressed_total = 512ull << 20;
 };
 
 // A decoded value, not yet in the keyspace: string bytes or a complete collection.

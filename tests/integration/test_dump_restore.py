@@ -619,3 +619,27 @@ def test_truncations_and_byte_flips_never_harm_shoal(pair):
         assert shoal.ping()
     finally:
         shoal.close()
+
+
+def test_restore_caps_the_total_decompressed_size(pair):
+    """A payload of many small LZF-compressed list nodes, each well within proto-max-bulk-len and
+    the payload itself too, but expanding to more than proto-max-bulk-len in all: refused (Redis
+    restores it; Shoal lets one RESTORE allocate no more than one largest bulk string)."""
+    requires_shoal()
+    shoal, _ = pair.clients()
+    try:
+        pair.flushall()
+        for i in range(0, 120000, 10000):
+            shoal.rpush("src", *[("x" * 40) + str(i + j % 7) for j in range(10000)])
+        payload = shoal.dump("src")
+        assert len(payload) < (1 << 20) // 4, len(payload)  # about 5 MB of elements, well compressed
+        shoal.config_set("proto-max-bulk-len", "1mb")
+        with pytest.raises(Exception, match="Bad data format"):
+            shoal.restore("dst", 0, payload)
+        assert shoal.exists("dst") == 0
+        shoal.config_set("proto-max-bulk-len", "512mb")
+        assert shoal.restore("dst", 0, payload)
+        assert shoal.llen("dst") == 120000 and shoal.lrange("dst", -1, -1) == shoal.lrange("src", -1, -1)
+    finally:
+        shoal.config_set("proto-max-bulk-len", "512mb")
+        shoal.close()

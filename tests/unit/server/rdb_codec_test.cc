@@ -400,6 +400,21 @@ TEST(RdbCodec, LimitsApply) {
       DecodeDumpPayload(DumpPayload(StringEntry(std::string(101, 'a')).get(), plain), small).ok());
 }
 
+TEST(RdbCodec, TotalDecompressedSizeIsCapped) {
+  // 20,000 elements of ~30 bytes: hundreds of LZF-compressed quicklist nodes, each small, about
+  // 600 KB decompressed in all.
+  const std::string p = DumpPayload(CollEntry(MakeList(20000, 30)).get(), EncodeOptions{});
+  ASSERT_LT(p.size(), 150000u);
+  DecodeLimits limits;
+  limits.max_decompressed_total = 200000;  // more than the whole payload
+  auto refused = DecodeDumpPayload(p, limits);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("decompressed size"), std::string::npos)
+      << refused.status();
+  limits.max_decompressed_total = 2 << 20;
+  EXPECT_TRUE(DecodeDumpPayload(p, limits).ok());
+}
+
 TEST(RdbCodec, DuplicatesAndEmptiesAreRefused) {
   const std::vector<std::string> bodies = {
       std::string("\x04\x02\x01"
