@@ -153,9 +153,11 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
     o.has_by = false;
   }
   const int64_t len = e ? static_cast<int64_t>(CollectionOf(e)->Length()) : 0;
-  // LIMIT as Redis resolves it: a negative offset is 0, a negative count means all.
-  int64_t start = std::max<int64_t>(o.limit_start, 0);
-  int64_t end = o.limit_count < 0 ? len - 1 : start + o.limit_count - 1;
+  // LIMIT as Redis resolves it: a negative offset is 0, a negative count means all, and both
+  // are first clamped to the length (no overflow in start + count).
+  int64_t start = std::min(std::max<int64_t>(o.limit_start, 0), len);
+  const int64_t limit_count = std::min(std::max<int64_t>(o.limit_count, -1), len);
+  int64_t end = limit_count < 0 ? len - 1 : start + limit_count - 1;
   if (start >= len) {
     start = len - 1;
     end = len - 2;

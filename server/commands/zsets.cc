@@ -456,8 +456,10 @@ void ZRangeGeneric(CommandContext& ctx, size_t src_idx, bool store, RangeType ty
         break;
       }
       case RangeType::kLex: {
-        auto r = z->RanksInLexRange(lex_range, reverse);
-        std::tie(lo, hi) = ApplyLimit(r.first, r.second, reverse, offset, limit);
+        // The offset is applied inside the walk, as Redis' does (it skips unchecked).
+        if (offset < 0) break;
+        auto r = z->RanksInLexRange(lex_range, reverse, static_cast<size_t>(offset));
+        std::tie(lo, hi) = ApplyLimit(r.first, r.second, reverse, 0, limit);
         break;
       }
     }

@@ -244,14 +244,16 @@ bool LexBoundsEmpty(const ZLexRange& r) {
 
 }  // namespace
 
-std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool reverse) const {
+std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool reverse,
+                                                     size_t skip) const {
   const size_t n = Length();
   if (packed_) {
     // Redis' listpack walk (zzlFirstInLexRange / zzlLastInLexRange and the loop after them). It
     // takes the members as sorted: over members of different scores, which need not be, it finds
     // nothing unless the last member is >= min and the first <= max, starts at the first member
-    // >= min (the last <= max in reverse) and stops at the first one out of range after it, so
-    // the two directions may find different runs. On sorted members this is the plain interval.
+    // >= min (the last <= max in reverse), passes over `skip` members (LIMIT's offset) without
+    // looking at them, and stops at the first one out of range after that, so the two
+    // directions may find different runs. On sorted members this is the plain interval.
     const Listpack& lp = packed_->lp;
     if (n == 0 || LexBoundsEmpty(r) ||
         !LexGteMin(r, packed_->MemberAt(lp.Seek(static_cast<int64_t>(2 * (n - 1))))) ||
@@ -266,6 +268,9 @@ std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool re
         ++i;
       }
       if (i == n || !LexLteMax(r, packed_->MemberAt(pos))) return {0, 0};
+      if (skip >= n - i) return {0, 0};
+      i += skip;
+      pos = lp.Seek(static_cast<int64_t>(2 * i));
       const size_t lo = i;
       while (i < n && LexLteMax(r, packed_->MemberAt(pos))) {
         if (++i < n) pos = lp.Next(lp.Next(pos));
@@ -278,6 +283,9 @@ std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool re
       if (--i > 0) pos = lp.Prev(lp.Prev(pos));
     }
     if (i == 0 || !LexGteMin(r, packed_->MemberAt(pos))) return {0, 0};
+    if (skip >= i) return {0, 0};
+    i -= skip;
+    pos = lp.Seek(static_cast<int64_t>(2 * (i - 1)));
     const size_t hi = i;
     while (i > 0 && LexGteMin(r, packed_->MemberAt(pos))) {
       if (--i > 0) pos = lp.Prev(lp.Prev(pos));
@@ -295,9 +303,16 @@ std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool re
     }
     return index_->CountMemberBelow(v, inclusive);
   };
-  const size_t lo = below(r.min_kind, r.min, r.minex);
-  const size_t hi = below(r.max_kind, r.max, !r.maxex);
-  return {lo, hi > lo ? hi : lo};
+  size_t lo = below(r.min_kind, r.min, r.minex);
+  size_t hi = below(r.max_kind, r.max, !r.maxex);
+  if (hi <= lo) return {lo, lo};
+  const size_t skipped = std::min(skip, hi - lo);
+  if (reverse) {
+    hi -= skipped;
+  } else {
+    lo += skipped;
+  }
+  return {lo, hi};
 }
 
 void ZSetValue::Visit(size_t start, size_t end, bool reverse, Visitor fn) const {

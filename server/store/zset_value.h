@@ -71,7 +71,10 @@ class ZSetValue : public CollectionValue {
   std::pair<size_t, size_t> RanksInScoreRange(const ZScoreRange& r) const;
   // A lex range walks from its start (min, or max when reverse) as Redis' does: over members that
   // are not sorted by member (different scores) the two directions may find different runs.
-  std::pair<size_t, size_t> RanksInLexRange(const ZLexRange& r, bool reverse = false) const;
+  // `skip` members after the start are passed over first, unchecked, as LIMIT's offset is in
+  // Redis' walk (it matters only over members that are not sorted).
+  std::pair<size_t, size_t> RanksInLexRange(const ZLexRange& r, bool reverse = false,
+                                            size_t skip = 0) const;
 
   // Visits ranks [start, end) ascending, or from end - 1 down to start when reverse.
   void Visit(size_t start, size_t end, bool reverse, Visitor fn) const;

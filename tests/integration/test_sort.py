@@ -117,6 +117,19 @@ def test_sort_store(d):
     d.cmd("SORT", "{x}a", "STORE", "{y}b")
 
 
+def test_sort_limit_at_the_ends_of_the_integer_range(d):
+    # Offset and count are clamped to the length before they are added: no overflow (fuzz seed 8203).
+    d.cmd("ZADD", "zs", 1, "a", 2, "b", 3, "c", 4, "d", 5, "e", 6, "f")
+    d.cmd("RPUSH", "l", 5, 3, 9, 1)
+    big, small = "9223372036854775807", "-9223372036854775808"
+    for key in ("zs", "l"):
+        for off, cnt in [(2, big), (0, big), (big, 1), (big, big), (small, 2), (1, small), (small, big), (3, -1)]:
+            d.cmd("SORT", key, "LIMIT", off, cnt, "ALPHA")
+            d.cmd("SORT", key, "LIMIT", off, cnt, "DESC", "ALPHA", "STORE", "out")
+            d.cmd("LRANGE", "out", 0, -1)
+            d.cmd("SORT_RO", key, "LIMIT", off, cnt, "GET", "#", "ALPHA")
+
+
 def test_sort_missing_and_errors(d):
     fill(d)
     d.cmd("SORT", "nokey")

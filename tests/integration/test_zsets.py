@@ -235,6 +235,12 @@ def test_lex_ranges_over_members_of_different_scores(d):
                 d.cmd("ZREVRANGEBYLEX", "z", hi, lo)
                 d.cmd("ZLEXCOUNT", "z", lo, hi)
                 d.cmd("ZRANGE", "z", hi, lo, "BYLEX", "REV", "LIMIT", "1", "2")
+        # LIMIT's offset is passed over unchecked after the start of the walk (fuzz seeds 8201, 8208).
+        for lo, hi in [("-", "[c"), ("(2", "[c"), ("[b", "+"), ("-", "+"), ("[a", "[x")]:
+            for off, cnt in [(0, 1), (1, 1), (2, 5), (3, 3), (3, 1), (4, -1), (9, 1), (-1, 2)]:
+                d.cmd("ZRANGEBYLEX", "z", lo, hi, "LIMIT", off, cnt)
+                d.cmd("ZREVRANGEBYLEX", "z", hi, lo, "LIMIT", off, cnt)
+                d.cmd("ZRANGE", "z", lo, hi, "BYLEX", "LIMIT", off, cnt)
         d.cmd("ZRANGESTORE", "dst", "z", "[x", "[b", "BYLEX", "REV")
         d.cmd("ZRANGE", "dst", "0", "-1")
         d.cmd("ZREMRANGEBYLEX", "z", "[b", "[x")
