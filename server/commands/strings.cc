@@ -138,12 +138,9 @@ void SetCmd(CommandContext& ctx) {
     if (!get) ctx.rb.Null();
     return;
   }
-  if (deadline != kNoExpire && deadline <= ctx.now_ms) {
-    // An absolute deadline already past: the write happens and the key is gone at once.
-    db.Delete(key, ctx.now_ms);
-  } else {
-    SetStringValueAt(db, link, key, a[2], deadline, keepttl);
-  }
+  // A deadline already past (EXAT/PXAT) is stored as it is, as Redis 7.0 does: the key is
+  // invisible at once and leaves through lazy or active expiry, with an `expired` event.
+  SetStringValueAt(db, link, key, a[2], deadline, keepttl);
   NotifyKeyspaceEvent(ctx, kNotifyString, "set", key);
   if (deadline != kNoExpire) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
   if (!get) ctx.rb.Ok();

@@ -392,3 +392,19 @@ def test_keyspace_hits_and_misses_counted_as_redis(pair):
         assert delta[0][0] > 0 and delta[0][1] > 0
     finally:
         cli.close()
+
+
+def test_set_with_a_deadline_already_past(pair):
+    """SET ... EXAT/PXAT with a time already past stores the key as Redis 7.0 does (it counts in
+    DBSIZE until expiry removes it, invisible meanwhile) and it leaves with an `expired` event
+    (found by test_fuzz_diff, seed 9012)."""
+    got = run_sequence(pair, "KEA", [
+        ("SET", "k", "v", "EXAT", "3"), ("GET", "k"),
+        ("SET", "k2", "v", "PXAT", "1", "GET"), ("EXISTS", "k2"),
+        ("SET", "k3", "v", "EX", "100"), ("SET", "k3", "w", "XX", "PXAT", "2"), ("TTL", "k3"),
+        ("MULTI",), ("SET", "k4", "v", "EXAT", "5"), ("DBSIZE",), ("EXISTS", "k4"), ("EXEC",),
+        ("DBSIZE",),
+    ])
+    assert "__keyevent@0__:expired k" in got
+    assert "__keyevent@0__:expired k2" in got
+    assert "__keyevent@0__:expired k3" in got
