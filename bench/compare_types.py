@@ -17,6 +17,11 @@ the limit against both servers (at ~100% of a core while neither server is), a s
 makes the servers the limit; client and server then share the two cores, so a server's CPU per
 request decides its throughput.
 
+With --literal, each round instead runs the issue's command exactly as written, once per server
+(fresh processes): `redis-benchmark -t <all ten tests> -c 50 -P 16 -r 100000 --csv`, with
+redis-benchmark's default of 100,000 requests per test; only ops/s are compared (one invocation
+covers every test, so there is no per-test CPU figure), with the ratio of every round.
+
 Memory: on fresh processes, the RSS growth for
   - 100,000 hashes of 10 fields (HSET user:<i> f0 <8 bytes> ... f9 <8 bytes>),
   - one sorted set of 1,000,000 members (ZADD z <i> m:<i>),
@@ -117,6 +122,21 @@ def run_throughput(srv, requests, client_threads=0):
     return out
 
 
+def run_literal(srv):
+    """The issue's command as written: all ten tests in one redis-benchmark run, default -n."""
+    res = subprocess.run(["redis-benchmark", "-p", str(srv.port), "-t", TESTS, "-c", "50", "-P", "16",
+                          "-r", "100000", "--csv"], capture_output=True, text=True, timeout=1800)
+    out = {}
+    for row in csv.DictReader(io.StringIO(res.stdout)):
+        name = row["test"]
+        if "needed to benchmark" in name:
+            continue  # the LPUSH fill LRANGE runs first
+        out[name.split()[0].lower()] = float(row["rps"])
+    if len(out) != len(TESTS.split(",")):
+        raise RuntimeError(f"redis-benchmark printed {sorted(out)}: {res.stderr}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -127,12 +147,33 @@ def main():
     ap.add_argument("--client-threads", type=int, default=0, help="redis-benchmark --threads (0: its "
                     "default, one thread, which saturates before either server on some 2-core machines)")
     ap.add_argument("--only", default="", help="comma list of: throughput,hashes,zset,list")
+    ap.add_argument("--literal", action="store_true", help="throughput only, as the issue's one "
+                    "redis-benchmark command with its default request count (see above)")
     args = ap.parse_args()
     shoal_bin = os.path.join(args.build, "server", "shoal-server")
     only = set(filter(None, args.only.split(",")))
     want = lambda x: not only or x in only
     tput = {"shoal": [], "redis": []}
     mem = {}
+    if args.literal:
+        runs = {"shoal": [], "redis": []}
+        for rnd in range(args.rounds):
+            for kind in (("shoal", "redis") if rnd % 2 == 0 else ("redis", "shoal")):
+                srv = Server(kind, shoal_bin, args.threads)
+                try:
+                    runs[kind].append(run_literal(srv))
+                finally:
+                    srv.stop()
+                print(f"round {rnd + 1} {kind:5} " + " ".join(f"{t}={v:.0f}" for t, v in runs[kind][-1].items()),
+                      file=sys.stderr)
+        print("| test (the issue's command, -n 100000) | Shoal ops/s | Redis ops/s | ops ratio | per round |")
+        print("|---|---:|---:|---:|---|")
+        for test in runs["shoal"][0]:
+            so = statistics.median(r[test] for r in runs["shoal"])
+            ro = statistics.median(r[test] for r in runs["redis"])
+            per = ", ".join(f"{a[test] / b[test]:.2f}" for a, b in zip(runs["shoal"], runs["redis"]))
+            print(f"| {test} | {so:.0f} | {ro:.0f} | {so / ro:.2f} | {per} |")
+        return
     for rnd in range(args.rounds):
         order = ("shoal", "redis") if rnd % 2 == 0 else ("redis", "shoal")
         if want("throughput"):

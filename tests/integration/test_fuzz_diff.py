@@ -532,7 +532,7 @@ class Fuzzer:
                 m = rng.choice(self.models)
                 args = gen.command(m)
                 self.sent += 1
-                loose = self.lex_on_skiplist(sides, args)
+                loose = self.lex_on_skiplist(sides, args) or self.geo_off_the_geo_set(m, args)
                 ra, rb = (s.call(args) for s in sides)
                 history.append(fmt_cmd(args))
                 self.errors += rb.startswith(b"-")
@@ -541,7 +541,8 @@ class Fuzzer:
                 if loose:
                     if ra[:1] != rb[:1] or (ra.startswith(b"-") and ra != rb):
                         raise Mismatch("replies differ", args, ra, rb, batch_seed, history[:-1],
-                                       note="(a lex range on a skiplist: only errors and the reply type compared)")
+                                       note="(a lex range on a skiplist or a geo search of another "
+                                            "sorted set: only errors and the reply type compared)")
                     if m.write:
                         raise CutShort()
                     continue
@@ -567,6 +568,17 @@ class Fuzzer:
             for s in sides:
                 s.close()
         self.ensure_alive()
+
+    @staticmethod
+    def geo_off_the_geo_set(m, args):
+        """Whether args is a geo search of a key other than the geo fixture. Generated searches read
+        "geo" (see Generator), but a batch may have copied another sorted set to the key searched
+        (COPY, RENAME, *STORE); those scores decode to points by the poles on the antimeridian, where
+        Shoal deliberately finds every member inside the area and Redis 7.0 misses some (test_geo.py)."""
+        if m.name not in GEO_SEARCHES:
+            return False
+        at = 2 if m.name == "geosearchstore" else 1
+        return len(args) > at and args[at] != "geo"
 
     @staticmethod
     def lex_on_skiplist(sides, args):
