@@ -269,8 +269,10 @@ std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool re
       }
       if (i == n || !LexLteMax(r, packed_->MemberAt(pos))) return {0, 0};
       if (skip >= n - i) return {0, 0};
-      i += skip;
-      pos = lp.Seek(static_cast<int64_t>(2 * i));
+      if (skip) {
+        i += skip;
+        pos = lp.Seek(static_cast<int64_t>(2 * i));
+      }
       const size_t lo = i;
       while (i < n && LexLteMax(r, packed_->MemberAt(pos))) {
         if (++i < n) pos = lp.Next(lp.Next(pos));
@@ -284,8 +286,10 @@ std::pair<size_t, size_t> ZSetValue::RanksInLexRange(const ZLexRange& r, bool re
     }
     if (i == 0 || !LexGteMin(r, packed_->MemberAt(pos))) return {0, 0};
     if (skip >= i) return {0, 0};
-    i -= skip;
-    pos = lp.Seek(static_cast<int64_t>(2 * (i - 1)));
+    if (skip) {
+      i -= skip;
+      pos = lp.Seek(static_cast<int64_t>(2 * (i - 1)));
+    }
     const size_t hi = i;
     while (i > 0 && LexGteMin(r, packed_->MemberAt(pos))) {
       if (--i > 0) pos = lp.Prev(lp.Prev(pos));
