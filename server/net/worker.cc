@@ -41,6 +41,9 @@ constexpr size_t kPauseOutput = 1 << 20;
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
 // ... and those larger than this once the worker has gone idle.
 constexpr size_t kIdleOutputCapacity = 4 * 1024;
+// Input buffer a drained connection keeps while it is active; an idle one keeps none.
+constexpr size_t kKeptInputCapacity = 16 * 1024;
+constexpr int64_t kInputIdleMs = 1000;
 
 // Tags for epoll data.ptr that are not connections.
 char g_eventfd_tag;
@@ -281,12 +284,14 @@ void Worker::EndOfRound() {
   }
   // Replies to everything read this round leave now, one write (or send) per connection.
   if (!to_flush_.empty()) {
-    std::vector<uint64_t> ids;
-    ids.swap(to_flush_);
-    for (uint64_t id : ids) {
+    // Swapped with a second list that keeps its capacity, so no round allocates: what AfterBatch
+    // schedules meanwhile waits for the next round.
+    flushing_.swap(to_flush_);
+    for (uint64_t id : flushing_) {
       Connection* c = FindConnection(id);
       if (c && c->pending_output()) AfterBatch(c);
     }
+    flushing_.clear();
   }
   ReapClosed();
   if (now_ms_ >= next_cron_ms_) {
@@ -577,17 +582,34 @@ bool Worker::OnReadable(Connection* c) {
     }
     return false;
   }
-  // Read into the worker's shared buffer unless this client has a partial command pending, in
-  // which case its own buffer continues where it stopped.
-  IoBuf* buf = c->in.empty() ? &scratch_ : &c->in;
+  // Read into the worker's shared buffer. A partial command this client has pending moves there
+  // first when it is small (a pipeline cut at the end of a receive buffer), rather than growing
+  // the client's own buffer to a read chunk plus the tail and freeing it after the round; only a
+  // big pending command (a large value still arriving) keeps growing in the client's buffer.
+  IoBuf* buf = &scratch_;
   size_t want = kReadChunk;
-  if (buf == &c->in) {
-    size_t hint = c->parser.needed_hint();
-    if (hint > c->in.size()) want = std::max(want, std::min<size_t>(hint - c->in.size(), 64 << 20));
+  if (!c->in.empty()) {
+    const size_t pending = c->in.size();
+    const size_t hint = c->parser.needed_hint();
+    if (pending <= kReadChunk / 4 && hint <= kReadChunk / 2) {
+      scratch_.Reserve(kReadChunk);
+      scratch_.Append(c->in.readable());
+      c->in.Consume(pending);
+      c->in.ReleaseIfEmpty();
+      want = kReadChunk - pending;
+    } else {
+      buf = &c->in;
+      if (hint > pending) want = std::max(want, std::min<size_t>(hint - pending, 64 << 20));
+    }
   }
   buf->Reserve(want);
   const size_t space = buf->write_space();
   ssize_t n = read(c->fd, buf->write_ptr(), space);
+  if (n <= 0 && buf == &scratch_ && !scratch_.empty()) {
+    // Nothing read: the partial command moved over above goes back to its client.
+    c->in.Append(scratch_.readable());
+    scratch_.Consume(scratch_.size());
+  }
   if (n <= 0) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
     if (n == 0 && c->pending_output()) {
@@ -648,7 +670,9 @@ void Worker::FinishInput(Connection* c) {
     Close(c);
     return;
   }
-  if (c->in.empty()) c->in.ReleaseIfEmpty();
+  // A small drained buffer stays for the next partial command (a busy pipelining client has one
+  // every few rounds); the cron takes it back once the client idles.
+  if (c->in.empty() && c->in.capacity() > kKeptInputCapacity) c->in.ReleaseIfEmpty();
   c->qbuf_size.store(c->in.size(), std::memory_order_relaxed);
   // Replies leave at the end of the round (EndOfRound), after every ready connection has run.
   if (c->pending_output()) {
@@ -885,13 +909,14 @@ void Worker::Cron() {
     // buffer, drained output buffers and the allocator's per-thread cache.
     scratch_.ReleaseIfEmpty();
     for (Connection* c : conns_) {
+      c->in.ReleaseIfEmpty();
       if (!c->closing && !c->pending_output() && !c->send_inflight) {
         if (c->out.capacity() > kIdleOutputCapacity) std::string().swap(c->out);
         if (c->sending.capacity() > kIdleOutputCapacity) std::string().swap(c->sending);
       }
     }
     if (uring_) uring_->ReleaseIdleBuffers();
-    ReleaseThreadCache();
+    ReleaseIdleMemory();
     cache_released_ = true;
   }
   // Idle timeout.
@@ -905,9 +930,13 @@ void Worker::Cron() {
       }
     }
   }
-  // Soft output limits are time based: re-check clients that are over them.
   for (Connection* c : conns_) {
+    // Soft output limits are time based: re-check clients that are over them.
     if (!c->closing && c->soft_limit_since_ms) AfterBatch(c);
+    if (c->in.capacity() != 0 && c->in.empty() &&
+        now_ms_ - c->last_interaction_ms.load(std::memory_order_relaxed) > kInputIdleMs) {
+      c->in.ReleaseIfEmpty();
+    }
   }
   // Active expiry over the shards this worker looks after (shard % workers == index). The effort
   // adapts: a shard keeps being sampled while more than a quarter of its samples were expired,

@@ -160,6 +160,7 @@ class Worker {
   // Closed connections that io_uring requests still refer to: deleted at their last completion.
   std::vector<Connection*> zombies_;
   std::vector<uint64_t> to_flush_;
+  std::vector<uint64_t> flushing_;  // to_flush_ as EndOfRound takes it (kept for its capacity)
   std::set<std::tuple<int64_t, uint64_t, uint64_t>> block_deadlines_;
   std::vector<uint64_t> postponed_;  // ids of connections held by CLIENT PAUSE, in order
 

@@ -2,6 +2,7 @@
 #include "server/store/entry_arena.h"
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 
 #ifdef SHOAL_HAVE_JEMALLOC
@@ -137,6 +138,13 @@ void FlushThreadCache() {
   if (t_cache.ok) mallctl("tcache.flush", nullptr, nullptr, &t_cache.id, sizeof(t_cache.id));
 }
 
+void Purge() {
+  if (g_base == nullptr) return;  // no entry allocated yet
+  char name[32];
+  std::snprintf(name, sizeof(name), "arena.%u.purge", g_arena);
+  mallctl(name, nullptr, nullptr, nullptr, 0);
+}
+
 size_t Capacity() { return kRangeBytes - kReservedHead; }
 
 namespace {
@@ -155,6 +163,7 @@ void* Allocate(size_t size) { return std::malloc(size); }
 void Free(void* p) { std::free(p); }
 size_t UsableSize(const void* p) { return malloc_usable_size(const_cast<void*>(p)); }
 void FlushThreadCache() {}
+void Purge() {}
 size_t Capacity() { return 0; }
 void NoteUsedMemory(uint64_t) {}
 bool Full() { return false; }

@@ -30,6 +30,8 @@ void Free(void* p);
 size_t UsableSize(const void* p);
 // Returns the calling thread's cache of freed entries to the arena (an idle worker).
 void FlushThreadCache();
+// Gives the arena's free pages back to the OS now, rather than after the decay time.
+void Purge();
 // Bytes the range can hold (0 without the range).
 size_t Capacity();
 // Writes are refused with an OOM error once used memory nears the capacity (2% short of it:

@@ -59,6 +59,20 @@ void ReleaseThreadCache() {
   entry_arena::FlushThreadCache();
 }
 
+void ReleaseIdleMemory() {
+  ReleaseThreadCache();
+#ifdef SHOAL_HAVE_JEMALLOC
+  unsigned arena = 0;
+  size_t sz = sizeof(arena);
+  if (mallctl("thread.arena", &arena, &sz, nullptr, 0) == 0) {
+    char name[32];
+    std::snprintf(name, sizeof(name), "arena.%u.purge", arena);
+    mallctl(name, nullptr, nullptr, nullptr, 0);
+  }
+#endif
+  entry_arena::Purge();
+}
+
 #ifdef SHOAL_HAVE_JEMALLOC
 namespace {
 constexpr int kMaxCountedThreads = 1024;

@@ -14,6 +14,10 @@ std::string AllocatorName();
 // RPUSH reallocs every node through each size class) otherwise leaves up to a megabyte cached
 // per thread.
 void ReleaseThreadCache();
+// ReleaseThreadCache, then the free pages of the calling thread's arena and of the keyspace arena
+// go back to the OS at once instead of after the decay time (a second): a worker that has gone
+// idle keeps no memory that serves only a burst.
+void ReleaseIdleMemory();
 
 // Allocated bytes cheaply enough to check before every command when maxmemory is set (reading
 // jemalloc's total costs ~13 us): the total at the last calibration plus what the registered

@@ -1,5 +1,6 @@
 """MEMORY USAGE / STATS / DOCTOR / PURGE / MALLOC-STATS / HELP: replies and errors as Redis gives
 them where they are not measurements, and measurements that add up."""
+import socket
 import time
 
 import pytest
@@ -103,3 +104,73 @@ def test_info_memory_breakdown_adds_up(c):
     assert m["used_memory_dataset"] > 20000 * 50
     assert m["allocator_active"] >= m["allocator_allocated"] > 0
     assert m["mem_not_counted_for_evict"] == 0
+
+
+def _jemalloc_merged(cl):
+    """(large allocations so far, dirty pages now) from the merged-arenas part of jemalloc's
+    report, or None on a build without jemalloc (the sanitizer builds)."""
+    text = cl.execute_command("MEMORY", "MALLOC-STATS")
+    text = text.decode() if isinstance(text, bytes) else text
+    if "Merged arenas stats:" not in text:
+        return None
+    merged = text.split("Merged arenas stats:", 1)[1]
+    large = dirty = None
+    for line in merged.splitlines():
+        f = line.split()
+        if large is None and f[:1] == ["large:"] and len(f) > 2 and f[1].isdigit():
+            large = int(f[2])  # allocated, nmalloc, ...
+        elif dirty is None and f[:1] == ["dirty:"] and len(f) > 2:
+            dirty = int(f[2])  # decay time (N/A when merged), npages, ...
+        if large is not None and dirty is not None:
+            return large, dirty
+    raise AssertionError("no large/dirty lines in MEMORY MALLOC-STATS")
+
+
+def test_commands_cut_between_reads_do_not_cost_a_large_buffer_each(c):
+    """A pipelining client's batch often reaches the server in two reads with a command cut
+    between them. Carrying the partial command over to the next read must not allocate and free a
+    large buffer each time: that was one 128 KiB malloc/free per batch."""
+    if _jemalloc_merged(c) is None:
+        pytest.skip("needs jemalloc's statistics (release build)")
+    kw = c.connection_pool.connection_kwargs
+    cmd = b"*3\r\n$3\r\nSET\r\n$12\r\nkey:00000000\r\n$100\r\n" + b"v" * 100 + b"\r\n"
+    batch = cmd * 40  # ~5.7 KB: under io_uring, more than one receive buffer
+    cut = len(batch) - len(cmd) // 2  # the last command stops halfway
+    rounds = 300
+    with socket.create_connection((kw["host"], kw["port"]), timeout=10) as s:
+        def expect_replies(n):
+            want, got = b"+OK\r\n" * n, b""
+            while len(got) < len(want):
+                chunk = s.recv(65536)
+                assert chunk, "server closed the connection"
+                got += chunk
+            assert got == want
+
+        before = _jemalloc_merged(c)[0]
+        for _ in range(rounds):
+            # A batch in two writes, the second only once the first is answered: the server reads
+            # them separately, with half a command left over in between.
+            s.sendall(batch[:cut])
+            expect_replies(39)
+            s.sendall(batch[cut:])
+            expect_replies(1)
+        after = _jemalloc_merged(c)[0]
+    assert after - before < rounds // 10, f"{after - before} large allocations for {rounds} batches"
+
+
+def test_an_idle_server_gives_freed_pages_back_at_once(c):
+    """Once its workers go idle the server returns free pages to the OS within a few cron periods,
+    not after the allocator's decay time."""
+    if _jemalloc_merged(c) is None:
+        pytest.skip("needs jemalloc's statistics (release build)")
+    p = c.pipeline(transaction=False)
+    for i in range(200000):
+        p.set(f"key:{i}", "v" * 100)
+        if i % 10000 == 9999:
+            p.execute()
+    c.flushall()  # frees ~26 MB of entries: dirty pages in the keyspace arena
+    # Nothing reaches the server meanwhile (any command would make it busy again): at hz 10 it
+    # notices it is idle within 0.2 s. jemalloc's own decay (1 s) would still keep about half.
+    time.sleep(0.6)
+    dirty_pages = _jemalloc_merged(c)[1]
+    assert dirty_pages * 4096 < 2_000_000, f"{dirty_pages} dirty pages 0.6 s after going idle"
