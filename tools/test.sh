@@ -3,7 +3,7 @@
 # test: GoogleTest unit tests under the sanitizers, the integration suite (pytest, real clients
 # against real servers) against the ASan server, the concurrency tests again against the TSan
 # server, the whole integration suite again on the epoll event loop, and the shoal-bench and
-# eviction tests against the release build.
+# eviction tests, and the concurrency and protocol tests on io_uring, against the release build.
 # Ends with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +79,11 @@ SHOAL_BUILD_DIR=$PWD/build timeout 600 $PY -m pytest tests/integration/test_shoa
   --junitxml="$results/bench.xml" || status=1
 SHOAL_BUILD_DIR=$PWD/build timeout 300 $PY -m pytest tests/integration/test_eviction.py -q \
   --junitxml="$results/eviction-release.xml" || status=1
+echo "== concurrency and protocol tests on io_uring (release)"
+# Only the release build names entries by handles, where the lookups' prefetch reads buckets
+# without the shard locks (DbTable::PrefetchChain), and the round-wide prefetch runs on io_uring.
+SHOAL_BUILD_DIR=$PWD/build timeout 600 $PY -m pytest tests/integration/test_concurrency.py \
+  tests/integration/test_protocol.py -q --junitxml="$results/release-uring.xml" || status=1
 
 $PY - "$results" "$status" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

@@ -260,11 +260,14 @@ bool Worker::PollUring(int timeout) {
 
 void Worker::PrefetchReceivedKeys() {
   // Several connections' requests arrived at once (without pipelining, one command each):
-  // start the cache misses of their keys' buckets before running any of them, as ProcessInput
-  // does within one connection's pipeline. Only a complete first frame at the start of a
-  // receive is looked at; a connection with a partial command held is skipped.
+  // start the cache misses of their keys' buckets, and then of the first entry of each bucket's
+  // chain, before running any of them, as ProcessInput does within one connection's pipeline.
+  // Only a complete first frame at the start of a receive is looked at; a connection with a
+  // partial command held is skipped.
   Store& store = server_->store();
+  size_t n = 0;  // keys found
   uring_->PeekCompletions([&](const io_uring_cqe& cqe) {
+    if (n == kMaxRoundPrefetch) return;
     if (Uring::OpOf(cqe.user_data) != Uring::kRecv || cqe.res <= 0) return;
     const Connection* c = Uring::PtrOf<Connection>(cqe.user_data);
     if (c->closing || !c->in.empty()) return;
@@ -273,8 +276,12 @@ void Worker::PrefetchReceivedKeys() {
     if (data == nullptr || !resp::PeekFirstKey({data, static_cast<size_t>(cqe.res)}, &key)) {
       return;
     }
-    store.shard(store.ShardOf(key)).db(c->db.load(std::memory_order_relaxed)).PrefetchBucket(key);
+    const DbTable& t = store.shard(store.ShardOf(key)).db(c->db.load(std::memory_order_relaxed));
+    round_prefetch_[n++] = {&t, DbTable::KeyHash(key)};
   });
+  if (n < 2) return;  // one lookup: nothing to overlap
+  for (size_t i = 0; i < n; ++i) round_prefetch_[i].table->PrefetchBucket(round_prefetch_[i].hash);
+  for (size_t i = 0; i < n; ++i) round_prefetch_[i].table->PrefetchChain(round_prefetch_[i].hash);
 }
 
 void Worker::EndOfRound() {
@@ -719,7 +726,7 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
       auto args = c->parser.args();
       scan += c->parser.consumed();
       ahead_.push_back({static_cast<uint32_t>(ahead_args_.size()),
-                        static_cast<uint32_t>(args.size()), scan, kNoShard});
+                        static_cast<uint32_t>(args.size()), scan, kNoShard, 0});
       ahead_args_.insert(ahead_args_.end(), args.begin(), args.end());
       // Unescaped inline arguments live in the parser's scratch space, which the next Parse
       // reuses: such a command ends the batch.
@@ -737,7 +744,11 @@ size_t Worker::ProcessInput(Connection* c, std::string_view data) {
         if (cmd.argc < 2) continue;
         std::string_view key = ahead_args_[cmd.first + 1];
         cmd.arg1_shard = store.ShardOf(key);
-        store.shard(cmd.arg1_shard).db(db).PrefetchBucket(key);
+        cmd.arg1_hash = DbTable::KeyHash(key);
+        store.shard(cmd.arg1_shard).db(db).PrefetchBucket(cmd.arg1_hash);
+      }
+      for (const auto& cmd : ahead_) {
+        if (cmd.argc >= 2) store.shard(cmd.arg1_shard).db(db).PrefetchChain(cmd.arg1_hash);
       }
     }
     // 3. Run them in order, stopping where the client must wait (paused, blocked, closing).

@@ -1,6 +1,7 @@
 // A worker thread: one epoll loop that owns its connections, runs their commands and its cron.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,7 @@
 namespace shoal {
 
 class Connection;
+class DbTable;
 class Server;
 
 struct alignas(8) ListenTag {
@@ -171,12 +173,20 @@ class Worker {
     uint32_t argc;
     size_t end;
     uint32_t arg1_shard;  // store.ShardOf(args[1]) once the prefetch pass has computed it
+    uint64_t arg1_hash;   // and its hash, for the second prefetch pass
   };
   static constexpr size_t kParseAhead = 32;
   std::vector<std::string_view> ahead_args_;
   std::vector<Parsed> ahead_;  // ids: a connection may close before its flush
   std::vector<std::unique_ptr<ListenTag>> listeners_;
   IoBuf scratch_;  // read buffer shared by this worker's connections: idle clients hold none
+  // PrefetchReceivedKeys' first pass, for its second: the table and hash of each key.
+  struct KeyPrefetch {
+    const DbTable* table;
+    uint64_t hash;
+  };
+  static constexpr size_t kMaxRoundPrefetch = 64;
+  std::array<KeyPrefetch, kMaxRoundPrefetch> round_prefetch_;
   // Receives, and connections that sent something, in the current and the previous activity
   // window: what a batch wait (io-batch-wait-us) can expect to arrive.
   static constexpr int64_t kActivityWindowMs = 2;

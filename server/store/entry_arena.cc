@@ -138,6 +138,23 @@ void FlushThreadCache() {
   if (t_cache.ok) mallctl("tcache.flush", nullptr, nullptr, &t_cache.id, sizeof(t_cache.id));
 }
 
+bool StaleReadsSafe() {
+  static const bool safe = [] {
+    bool retain = false;
+    size_t sz = sizeof(retain);
+    if (mallctl("opt.retain", &retain, &sz, nullptr, 0) != 0 || !retain) return false;
+    // Under strict overcommit jemalloc decommits retained pages by mapping them inaccessible, and
+    // a read there would fault.
+    FILE* f = std::fopen("/proc/sys/vm/overcommit_memory", "r");
+    if (f == nullptr) return false;
+    int mode = 2;
+    const bool read = std::fscanf(f, "%d", &mode) == 1;
+    std::fclose(f);
+    return read && mode != 2;
+  }();
+  return safe;
+}
+
 void Purge() {
   if (g_base == nullptr) return;  // no entry allocated yet
   char name[32];
@@ -164,6 +181,7 @@ void Free(void* p) { std::free(p); }
 size_t UsableSize(const void* p) { return malloc_usable_size(const_cast<void*>(p)); }
 void FlushThreadCache() {}
 void Purge() {}
+bool StaleReadsSafe() { return false; }
 size_t Capacity() { return 0; }
 void NoteUsedMemory(uint64_t) {}
 bool Full() { return false; }

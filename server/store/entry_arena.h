@@ -32,6 +32,12 @@ size_t UsableSize(const void* p);
 void FlushThreadCache();
 // Gives the arena's free pages back to the OS now, rather than after the decay time.
 void Purge();
+// Whether a read of memory the allocator has been given back may be done without a fault: true
+// when jemalloc retains the address space it maps instead of unmapping it (opt.retain, the
+// default on 64-bit Linux) and the kernel overcommits (otherwise jemalloc decommits retained
+// pages by mapping them inaccessible). The lock-free chain prefetch (DbTable::PrefetchChain)
+// reads a bucket array another worker may just have freed, and does so only then.
+bool StaleReadsSafe();
 // Bytes the range can hold (0 without the range).
 size_t Capacity();
 // Writes are refused with an OOM error once used memory nears the capacity (2% short of it:

@@ -43,6 +43,26 @@ void UpdateLruClock() {
 
 DbTable::~DbTable() { Clear(); }
 
+void DbTable::PrefetchChain(uint64_t hash) const {
+#ifdef SHOAL_ENTRY_HANDLES
+  if (!entry_arena::StaleReadsSafe()) return;
+  const uint64_t hint = hint_.load(std::memory_order_relaxed);
+  if (hint == 0) return;
+  // Read without the lock, racing with writers: any value is fine, as every handle names an
+  // address inside the entry range, and a prefetch never faults.
+  const EntryLink link = *static_cast<const volatile EntryLink*>(HintBase(hint) + (hash & HintMask(hint)));
+  if (link != 0) {
+    // Both lines of an entry up to 128 bytes: the key is in the first, a value of more than a few
+    // dozen bytes runs into the second.
+    const char* e = reinterpret_cast<const char*>(entry_arena::FromLink(link));
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + 64);
+  }
+#else
+  (void)hash;  // entries named by pointers (sanitizer builds): a stale one may be freed memory
+#endif
+}
+
 DbTable& DbTable::operator=(DbTable&& o) noexcept {
   table_ = std::move(o.table_);
   volatile_keys_ = o.volatile_keys_;

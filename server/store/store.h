@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -65,13 +66,21 @@ class DbTable {
   DbTable& operator=(DbTable&& o) noexcept;
   ~DbTable();
 
-  // Starts loading key's bucket into the cache, without the shard lock: the worker calls it for
-  // every command of a pipelined batch before running them, so their cache misses overlap. It
-  // reads a hint (relaxed atomics) that may be stale; a prefetch of a stale address is harmless.
-  void PrefetchBucket(std::string_view key) const {
-    const EntryLink* base = hint_base_.load(std::memory_order_relaxed);
-    if (base) __builtin_prefetch(base + (HashBytes(key) & hint_mask_.load(std::memory_order_relaxed)));
+  // Prefetching for a batch of lookups, without the shard lock: the worker calls PrefetchBucket
+  // for every command of a batch (a pipeline, or the receives of one round) before running any,
+  // so their cache misses overlap, and then PrefetchChain for each, by which time the bucket has
+  // had time to arrive: it reads the bucket and starts the miss on the first entry of its chain
+  // (where the key is, unless the bucket is shared), which is otherwise the lookup's one stall.
+  // Both work from a hint (the bucket array and its size in one relaxed atomic word) that may be
+  // stale; a prefetch of a stale address is harmless, and PrefetchChain only reads where that is
+  // safe too (entry_arena::StaleReadsSafe). Both take the key's hash (KeyHash). With a single
+  // lookup there is nothing to overlap, and the caller does neither.
+  static uint64_t KeyHash(std::string_view key) { return HashBytes(key); }
+  void PrefetchBucket(uint64_t hash) const {
+    const uint64_t hint = hint_.load(std::memory_order_relaxed);
+    if (hint != 0) __builtin_prefetch(HintBase(hint) + (hash & HintMask(hint)));
   }
+  void PrefetchChain(uint64_t hash) const;
 
   // Looks a key up, deleting it first if its deadline has passed (lazy expiry): an expired key is
   // never visible.
@@ -132,11 +141,11 @@ class DbTable {
   // Publishes the table's current bucket array for PrefetchBucket (after operations that may
   // have resized it).
   void RefreshHint() {
-    const EntryLink* base = table_.bucket_array();
-    if (base != hint_base_.load(std::memory_order_relaxed)) {
-      hint_mask_.store(table_.bucket_mask(), std::memory_order_relaxed);
-      hint_base_.store(base, std::memory_order_relaxed);
-    }
+    const auto base = reinterpret_cast<uintptr_t>(table_.bucket_array());
+    const uint64_t hint = base == 0 || (base >> 48) != 0
+                              ? 0  // (user addresses fit in 47 bits; otherwise no hint)
+                              : base | (uint64_t(std::popcount(table_.bucket_mask())) << 48);
+    if (hint != hint_.load(std::memory_order_relaxed)) hint_.store(hint, std::memory_order_relaxed);
   }
 
   KeyTable table_;
@@ -145,8 +154,13 @@ class DbTable {
   uint64_t expire_cursor_ = 0;
   uint64_t evict_cursor_ = 0;
   int index_ = 0;
-  std::atomic<const EntryLink*> hint_base_{nullptr};
-  std::atomic<uint64_t> hint_mask_{0};
+  // The bucket array's address in the low 48 bits, log2 of its bucket count above (one word, so
+  // a reader never pairs one array with another's size); 0 when there is none.
+  std::atomic<uint64_t> hint_{0};
+  static const EntryLink* HintBase(uint64_t hint) {
+    return reinterpret_cast<const EntryLink*>(hint & ((uint64_t{1} << 48) - 1));
+  }
+  static uint64_t HintMask(uint64_t hint) { return (uint64_t{1} << (hint >> 48)) - 1; }
 };
 
 // The clients WATCHing keys of one shard: for each (db, key), the dirty flags of the watching

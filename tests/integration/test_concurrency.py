@@ -339,3 +339,53 @@ def test_connections_are_served_by_more_than_one_worker(srv):
     assert total > 0, "the server used no CPU at all?"
     assert len(used) >= 2 and used[1] >= 0.15 * total, \
         f"CPU ticks per server thread under load from 16 connections: {used} (one worker did it all)"
+
+
+def test_lookups_while_tables_grow_and_shrink(srv):
+    """Readers pipeline GETs (their keys prefetched ahead of the lookups, without the shard locks)
+    while writers on the other worker fill and empty the keyspace, so the tables keep growing and
+    shrinking and their old bucket arrays are freed under the readers: every reply is the key's
+    value or nil, and the server keeps serving."""
+    stop = threading.Event()
+    reads = [0]
+    lock = threading.Lock()
+
+    def writer(tid):
+        def run():
+            c = Conn(srv.host, srv.port, timeout=10)
+            try:
+                while not stop.is_set():
+                    for lo in range(0, 20000, 1000):
+                        batch(c, [("SET", f"gs:{tid}:{i}", f"v{i}") for i in range(lo, lo + 1000)])
+                    for lo in range(0, 20000, 1000):
+                        batch(c, [("DEL", f"gs:{tid}:{i}") for i in range(lo, lo + 1000)])
+            finally:
+                c.close()
+        return run
+
+    def reader(tid):
+        def run():
+            c = Conn(srv.host, srv.port, timeout=10)
+            try:
+                i = tid
+                while not stop.is_set():
+                    keys = [(i * 31 + j * 7919) % 20000 for j in range(32)]
+                    out = batch(c, [("GET", f"gs:{j % 2}:{k}") for j, k in enumerate(keys)])
+                    for k, v in zip(keys, out):
+                        assert v is None or v == f"v{k}".encode(), (k, v)
+                    i += 1
+                    with lock:
+                        reads[0] += len(out)
+            finally:
+                c.close()
+        return run
+
+    def timer():
+        time.sleep(3.0)
+        stop.set()
+
+    run_threads([writer(0), writer(1)] + [reader(t) for t in range(6)] + [timer], timeout=90)
+    assert reads[0] > 1000
+    c = Conn(srv.host, srv.port)
+    assert c.callv("PING") == "PONG"
+    c.close()
