@@ -261,9 +261,9 @@ bool Worker::PollUring(int timeout) {
 void Worker::PrefetchReceivedKeys() {
   // Several connections' requests arrived at once (without pipelining, one command each):
   // start the cache misses of their keys' buckets, and then of the first entry of each bucket's
-  // chain, before running any of them, as ProcessInput does within one connection's pipeline.
-  // Only a complete first frame at the start of a receive is looked at; a connection with a
-  // partial command held is skipped.
+  // chain (when there are at least two), before running any of them, as ProcessInput does within
+  // one connection's pipeline. Only a complete first frame at the start of a receive is looked
+  // at; a connection with a partial command held is skipped.
   Store& store = server_->store();
   size_t n = 0;  // keys found
   uring_->PeekCompletions([&](const io_uring_cqe& cqe) {
@@ -279,8 +279,10 @@ void Worker::PrefetchReceivedKeys() {
     const DbTable& t = store.shard(store.ShardOf(key)).db(c->db.load(std::memory_order_relaxed));
     round_prefetch_[n++] = {&t, DbTable::KeyHash(key)};
   });
-  if (n < 2) return;  // one lookup: nothing to overlap
   for (size_t i = 0; i < n; ++i) round_prefetch_[i].table->PrefetchBucket(round_prefetch_[i].hash);
+  // With a single key the chain pass would only wait for the bucket here rather than in the
+  // lookup; the bucket's miss alone overlaps with parsing and dispatch.
+  if (n < 2) return;
   for (size_t i = 0; i < n; ++i) round_prefetch_[i].table->PrefetchChain(round_prefetch_[i].hash);
 }
 

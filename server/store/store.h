@@ -73,8 +73,7 @@ class DbTable {
   // (where the key is, unless the bucket is shared), which is otherwise the lookup's one stall.
   // Both work from a hint (the bucket array and its size in one relaxed atomic word) that may be
   // stale; a prefetch of a stale address is harmless, and PrefetchChain only reads where that is
-  // safe too (entry_arena::StaleReadsSafe). Both take the key's hash (KeyHash). With a single
-  // lookup there is nothing to overlap, and the caller does neither.
+  // safe too (entry_arena::StaleReadsSafe). Both take the key's hash (KeyHash).
   static uint64_t KeyHash(std::string_view key) { return HashBytes(key); }
   void PrefetchBucket(uint64_t hash) const {
     const uint64_t hint = hint_.load(std::memory_order_relaxed);
