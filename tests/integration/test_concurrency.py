@@ -54,6 +54,35 @@ def batch(c, cmds):
     return [decode_one(r) for r in c.read_many(len(cmds))]
 
 
+def hammer(srv, steps, seconds, timeout=60):
+    """Runs each step(conn, i) in a loop on its own thread and connection for `seconds`; returns
+    the sum of what the steps returned (replies checked)."""
+    stop = threading.Event()
+    total = [0]
+    lock = threading.Lock()
+
+    def loop(step):
+        def run():
+            c = Conn(srv.host, srv.port, timeout=10)
+            try:
+                i = 0
+                while not stop.is_set():
+                    n = step(c, i)
+                    i += 1
+                    with lock:
+                        total[0] += n
+            finally:
+                c.close()
+        return run
+
+    def timer():
+        time.sleep(seconds)
+        stop.set()
+
+    run_threads([loop(step) for step in steps] + [timer], timeout=timeout)
+    return total[0]
+
+
 def test_connections_spread_and_distinct(srv):
     conns = [Conn(srv.host, srv.port) for _ in range(N_THREADS)]
     try:
@@ -272,33 +301,17 @@ def test_rename_across_shards_is_atomic(srv):
 
 def test_many_clients_mixed_load_keeps_serving(srv):
     """16 clients hammer SET/GET/DEL/EXPIRE on overlapping keys for 2 s; the server never errors or stalls."""
-    stop = threading.Event()
-    ops = [0]
-    lock = threading.Lock()
+    def client(tid):
+        def step(c, i):
+            k = f"mix:{(tid * 7 + i) % 64}"
+            out = batch(c, [("SET", k, i), ("GET", k), ("EXPIRE", k, 100), ("DEL", f"mix:{i % 64}"),
+                            ("MGET", k, f"mix:{(i + 1) % 64}", f"mix:{(i + 2) % 64}"), ("TTL", k)])
+            assert out[0] == "OK" and not any(isinstance(x, Err) for x in out), out
+            return len(out)
+        return step
 
-    def worker(tid):
-        def run():
-            c = Conn(srv.host, srv.port, timeout=5)
-            try:
-                i = 0
-                while not stop.is_set():
-                    k = f"mix:{(tid * 7 + i) % 64}"
-                    out = batch(c, [("SET", k, i), ("GET", k), ("EXPIRE", k, 100), ("DEL", f"mix:{i % 64}"),
-                                    ("MGET", k, f"mix:{(i + 1) % 64}", f"mix:{(i + 2) % 64}"), ("TTL", k)])
-                    assert out[0] == "OK" and not any(isinstance(x, Err) for x in out), out
-                    i += 1
-                    with lock:
-                        ops[0] += len(out)
-            finally:
-                c.close()
-        return run
-
-    def timer():
-        time.sleep(2.0)
-        stop.set()
-
-    run_threads([worker(t) for t in range(16)] + [timer])
-    assert ops[0] > 1000
+    ops = hammer(srv, [client(t) for t in range(16)], 2.0)
+    assert ops > 1000
     c = Conn(srv.host, srv.port)
     assert c.callv("PING") == "PONG"
     c.close()
@@ -346,46 +359,26 @@ def test_lookups_while_tables_grow_and_shrink(srv):
     while writers on the other worker fill and empty the keyspace, so the tables keep growing and
     shrinking and their old bucket arrays are freed under the readers: every reply is the key's
     value or nil, and the server keeps serving."""
-    stop = threading.Event()
-    reads = [0]
-    lock = threading.Lock()
-
     def writer(tid):
-        def run():
-            c = Conn(srv.host, srv.port, timeout=10)
-            try:
-                while not stop.is_set():
-                    for lo in range(0, 20000, 1000):
-                        batch(c, [("SET", f"gs:{tid}:{i}", f"v{i}") for i in range(lo, lo + 1000)])
-                    for lo in range(0, 20000, 1000):
-                        batch(c, [("DEL", f"gs:{tid}:{i}") for i in range(lo, lo + 1000)])
-            finally:
-                c.close()
-        return run
+        def step(c, _):
+            for lo in range(0, 20000, 1000):
+                batch(c, [("SET", f"gs:{tid}:{i}", f"v{i}") for i in range(lo, lo + 1000)])
+            for lo in range(0, 20000, 1000):
+                batch(c, [("DEL", f"gs:{tid}:{i}") for i in range(lo, lo + 1000)])
+            return 0
+        return step
 
     def reader(tid):
-        def run():
-            c = Conn(srv.host, srv.port, timeout=10)
-            try:
-                i = tid
-                while not stop.is_set():
-                    keys = [(i * 31 + j * 7919) % 20000 for j in range(32)]
-                    out = batch(c, [("GET", f"gs:{j % 2}:{k}") for j, k in enumerate(keys)])
-                    for k, v in zip(keys, out):
-                        assert v is None or v == f"v{k}".encode(), (k, v)
-                    i += 1
-                    with lock:
-                        reads[0] += len(out)
-            finally:
-                c.close()
-        return run
+        def step(c, i):
+            keys = [((i + tid) * 31 + j * 7919) % 20000 for j in range(32)]
+            out = batch(c, [("GET", f"gs:{j % 2}:{k}") for j, k in enumerate(keys)])
+            for k, v in zip(keys, out):
+                assert v is None or v == f"v{k}".encode(), (k, v)
+            return len(out)
+        return step
 
-    def timer():
-        time.sleep(3.0)
-        stop.set()
-
-    run_threads([writer(0), writer(1)] + [reader(t) for t in range(6)] + [timer], timeout=90)
-    assert reads[0] > 1000
+    reads = hammer(srv, [writer(0), writer(1)] + [reader(t) for t in range(6)], 3.0, timeout=90)
+    assert reads > 1000
     c = Conn(srv.host, srv.port)
     assert c.callv("PING") == "PONG"
     c.close()
