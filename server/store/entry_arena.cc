@@ -155,11 +155,10 @@ bool StaleReadsSafe() {
   return safe;
 }
 
-void Purge() {
-  if (g_base == nullptr) return;  // no entry allocated yet
-  char name[32];
-  std::snprintf(name, sizeof(name), "arena.%u.purge", g_arena);
-  mallctl(name, nullptr, nullptr, nullptr, 0);
+bool ArenaIndex(unsigned* index) {
+  if (g_base == nullptr) return false;  // no entry allocated yet
+  *index = g_arena;
+  return true;
 }
 
 size_t Capacity() { return kRangeBytes - kReservedHead; }
@@ -180,7 +179,7 @@ void* Allocate(size_t size) { return std::malloc(size); }
 void Free(void* p) { std::free(p); }
 size_t UsableSize(const void* p) { return malloc_usable_size(const_cast<void*>(p)); }
 void FlushThreadCache() {}
-void Purge() {}
+bool ArenaIndex(unsigned*) { return false; }
 bool StaleReadsSafe() { return false; }
 size_t Capacity() { return 0; }
 void NoteUsedMemory(uint64_t) {}

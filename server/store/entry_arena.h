@@ -30,8 +30,9 @@ void Free(void* p);
 size_t UsableSize(const void* p);
 // Returns the calling thread's cache of freed entries to the arena (an idle worker).
 void FlushThreadCache();
-// Gives the arena's free pages back to the OS now, rather than after the decay time.
-void Purge();
+// The jemalloc arena entries come from, once the first one is allocated (false before that, and
+// in builds without the arena).
+bool ArenaIndex(unsigned* index);
 // Whether a read of memory the allocator has been given back may be done without a fault: true
 // when jemalloc retains the address space it maps instead of unmapping it (opt.retain, the
 // default on 64-bit Linux) and the kernel overcommits (otherwise jemalloc decommits retained

@@ -62,15 +62,16 @@ void ReleaseThreadCache() {
 void ReleaseIdleMemory() {
   ReleaseThreadCache();
 #ifdef SHOAL_HAVE_JEMALLOC
-  unsigned arena = 0;
-  size_t sz = sizeof(arena);
-  if (mallctl("thread.arena", &arena, &sz, nullptr, 0) == 0) {
+  auto purge = [](unsigned arena) {
     char name[32];
     std::snprintf(name, sizeof(name), "arena.%u.purge", arena);
     mallctl(name, nullptr, nullptr, nullptr, 0);
-  }
+  };
+  unsigned arena = 0;
+  size_t sz = sizeof(arena);
+  if (mallctl("thread.arena", &arena, &sz, nullptr, 0) == 0) purge(arena);
+  if (entry_arena::ArenaIndex(&arena)) purge(arena);
 #endif
-  entry_arena::Purge();
 }
 
 #ifdef SHOAL_HAVE_JEMALLOC

@@ -126,12 +126,19 @@ def _jemalloc_merged(cl):
     raise AssertionError("no large/dirty lines in MEMORY MALLOC-STATS")
 
 
-def test_commands_cut_between_reads_do_not_cost_a_large_buffer_each(c):
+@pytest.fixture
+def jc(c):
+    """c, on a build whose allocator statistics these tests read (jemalloc: the release build)."""
+    if _jemalloc_merged(c) is None:
+        pytest.skip("needs jemalloc's statistics (release build)")
+    return c
+
+
+def test_commands_cut_between_reads_do_not_cost_a_large_buffer_each(jc):
     """A pipelining client's batch often reaches the server in two reads with a command cut
     between them. Carrying the partial command over to the next read must not allocate and free a
     large buffer each time: that was one 128 KiB malloc/free per batch."""
-    if _jemalloc_merged(c) is None:
-        pytest.skip("needs jemalloc's statistics (release build)")
+    c = jc
     kw = c.connection_pool.connection_kwargs
     cmd = b"*3\r\n$3\r\nSET\r\n$12\r\nkey:00000000\r\n$100\r\n" + b"v" * 100 + b"\r\n"
     batch = cmd * 40  # ~5.7 KB: under io_uring, more than one receive buffer
@@ -158,11 +165,10 @@ def test_commands_cut_between_reads_do_not_cost_a_large_buffer_each(c):
     assert after - before < rounds // 10, f"{after - before} large allocations for {rounds} batches"
 
 
-def test_an_idle_server_gives_freed_pages_back_at_once(c):
+def test_an_idle_server_gives_freed_pages_back_at_once(jc):
     """Once its workers go idle the server returns free pages to the OS within a few cron periods,
     not after the allocator's decay time."""
-    if _jemalloc_merged(c) is None:
-        pytest.skip("needs jemalloc's statistics (release build)")
+    c = jc
     p = c.pipeline(transaction=False)
     for i in range(200000):
         p.set(f"key:{i}", "v" * 100)
