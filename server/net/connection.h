@@ -71,6 +71,9 @@ class alignas(8) Connection {
   // io_uring requests in flight for this connection: it is deleted once none is left.
   uint32_t inflight = 0;
   bool recv_armed = false;
+  // The last receive returned less than a buffer, so the socket was empty after it: the next
+  // receive waits for data without first trying to read (under io_uring).
+  bool recv_drained = false;
   bool peer_eof = false;  // the client shut its side down: nothing more to receive
   bool recv_cancelling = false;
   bool send_inflight = false;

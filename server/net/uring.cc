@@ -112,7 +112,7 @@ io_uring_sqe* Uring::Sqe() {
   return sqe;
 }
 
-void Uring::Recv(int fd, uint64_t tag) {
+void Uring::Recv(int fd, uint64_t tag, bool poll_first) {
   // Single-shot, re-armed by the caller after each completion. The multishot form was measured
   // here to miss the final completion when a client sent a few bytes and reset the connection
   // right after (about 1 connection in 400, Linux 6.18): the connection then lived on, unseen.
@@ -120,6 +120,7 @@ void Uring::Recv(int fd, uint64_t tag) {
   io_uring_prep_recv(sqe, fd, nullptr, 0, 0);
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = kBufferGroup;
+  if (poll_first) sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
   io_uring_sqe_set_data64(sqe, tag);
 }
 

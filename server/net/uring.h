@@ -42,7 +42,9 @@ class Uring {
 
   // Requests, queued until the next Wait. Each has exactly one completion, which is how callers
   // count what is still in flight; the caller re-arms a receive, accept or poll that completed.
-  void Recv(int fd, uint64_t tag);  // into a buffer of the pool
+  // Into a buffer of the pool. poll_first: the socket was just read empty, so skip the receive
+  // attempt that would fail and wait for data at once.
+  void Recv(int fd, uint64_t tag, bool poll_first = false);
   void Send(int fd, const char* data, size_t n, uint64_t tag);
   void Accept(int fd, uint64_t tag);
   void PollIn(int fd, uint64_t tag);

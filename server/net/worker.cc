@@ -364,6 +364,7 @@ void Worker::OnRecvCompletion(Connection* c, const io_uring_cqe& cqe) {
     uring_->ReturnBuffer(id);
   }
   if (c->closing) return;
+  c->recv_drained = cqe.res > 0 && cqe.res < static_cast<int>(Uring::kBufferSize);
   if (cqe.res == static_cast<int>(Uring::kBufferSize)) {
     // A full buffer: more is probably waiting (a big value, a long pipeline). Read it now with
     // plain reads of up to 64 KB, as the epoll loop does, rather than a page per round.
@@ -552,7 +553,8 @@ void Worker::UpdateInterest(Connection* c) {
     // Output needs no interest here (a send completes by itself); input is received unless the
     // connection is paused, and a paused one's receive is cancelled so the socket pushes back.
     if (!c->paused && !c->recv_armed && !c->peer_eof) {
-      uring_->Recv(c->fd, Uring::Tag(c, Uring::kRecv));
+      uring_->Recv(c->fd, Uring::Tag(c, Uring::kRecv), c->recv_drained);
+      c->recv_drained = false;
       c->recv_armed = true;
       ++c->inflight;
     } else if (c->paused && c->recv_armed && !c->recv_cancelling) {
