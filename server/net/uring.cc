@@ -19,6 +19,9 @@ constexpr int kBufferGroup = 0;
 // Kernel 6.12's batch wait (min_wait_usec in io_uring_getevents_arg, where older headers have
 // `pad`); Debian 12's liburing 2.3 predates it.
 constexpr unsigned kFeatMinTimeout = 1U << 15;
+// Kernel 6.15's IORING_FEAT_NO_IOWAIT and IORING_ENTER_NO_IOWAIT, newer than liburing 2.3 too.
+constexpr unsigned kFeatNoIowait = 1U << 17;
+constexpr unsigned kEnterNoIowait = 1U << 7;
 
 std::string Errno(const char* what, int err) { return std::string(what) + ": " + strerror(err); }
 
@@ -40,6 +43,7 @@ std::unique_ptr<Uring> Uring::Create(std::string* why) {
     return nullptr;
   }
   u->batch_wait_ = (p.features & kFeatMinTimeout) != 0;
+  u->no_iowait_ = (p.features & kFeatNoIowait) != 0;
   const size_t ring_bytes = kMaxBuffers * sizeof(io_uring_buf);
   void* br = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (br == MAP_FAILED) {
@@ -198,27 +202,30 @@ bool Uring::Wait(int timeout_ms, unsigned want, unsigned batch_us) {
   ts.tv_nsec = static_cast<long long>(timeout_ms % 1000) * 1000000;
   const unsigned sends = sends_queued_;
   sends_queued_ = 0;
-  int rc;
-  if (want <= 1 || batch_us == 0 || !batch_wait_ || timeout_ms == 0) {
-    io_uring_cqe* first = nullptr;
-    rc = io_uring_submit_and_wait_timeout(ring_.get(), &first, 1, &ts, nullptr);
-  } else {
+  // Submit what is queued (the sends and re-armed receives of the round) and wait in one call.
+  io_uring_sq& sq = ring_->sq;
+  const unsigned tail = sq.sqe_tail;
+  if (sq.sqe_head != tail) {
+    sq.sqe_head = tail;
+    __atomic_store_n(sq.ktail, tail, __ATOMIC_RELEASE);
+  }
+  const unsigned to_submit = tail - __atomic_load_n(sq.khead, __ATOMIC_ACQUIRE);
+  io_uring_getevents_arg arg{};
+  arg.ts = reinterpret_cast<uint64_t>(&ts);
+  unsigned wait_nr = 1;
+  if (want > 1 && batch_us > 0 && batch_wait_ && timeout_ms != 0) {
     // Wait for `want` completions besides the sends being submitted (a send to a socket with
     // room completes during the submission), but for no more than batch_us once one is there.
-    io_uring_sq& sq = ring_->sq;
-    const unsigned tail = sq.sqe_tail;
-    if (sq.sqe_head != tail) {
-      sq.sqe_head = tail;
-      __atomic_store_n(sq.ktail, tail, __ATOMIC_RELEASE);
-    }
-    const unsigned to_submit = tail - __atomic_load_n(sq.khead, __ATOMIC_ACQUIRE);
-    io_uring_getevents_arg arg{};
     arg.pad = batch_us;  // min_wait_usec
-    arg.ts = reinterpret_cast<uint64_t>(&ts);
-    rc = io_uring_enter2(ring_->ring_fd, to_submit, sends + want,
-                         IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
-                         reinterpret_cast<sigset_t*>(&arg), sizeof(arg));  // -errno on error
+    wait_nr = sends + want;
   }
+  unsigned flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+  // A worker always has requests in flight (its accepts, its mailbox poll, a receive per
+  // connection), so by default the kernel would count every wait of it as waiting for I/O: an
+  // idle server would show as iowait in top, blocked in /proc/stat and as I/O pressure.
+  if (no_iowait_) flags |= kEnterNoIowait;
+  const int rc = io_uring_enter2(ring_->ring_fd, to_submit, wait_nr, flags,
+                                 reinterpret_cast<sigset_t*>(&arg), sizeof(arg));  // -errno
   if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) {
     errno = -rc;
     return false;

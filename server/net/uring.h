@@ -104,6 +104,7 @@ class Uring {
   unsigned lend_target_ = kStartLent;  // how many to keep lent
   unsigned sends_queued_ = 0;          // sends queued since the last Wait
   bool batch_wait_ = false;            // the kernel has IORING_FEAT_MIN_TIMEOUT
+  bool no_iowait_ = false;             // the kernel has IORING_FEAT_NO_IOWAIT
 };
 
 }  // namespace shoal

@@ -1,6 +1,8 @@
 """The two event loops (io-engine io_uring and epoll) under what is hard for an asynchronous one:
 many connections sending at once (the receive-buffer pool runs dry and grows), connections that
 vanish with requests in flight, half-closed clients, big replies, and the option itself."""
+import os
+import re
 import socket
 import struct
 import subprocess
@@ -254,5 +256,41 @@ def test_batch_wait_holds_a_lone_request_at_most_the_set_time():
         assert 0.005 <= held < 0.04, held
         c.config_set("io-batch-wait-us", "0")
         assert straggler_latency(srv) < 0.005
+    finally:
+        srv.stop()
+
+
+def procs_blocked_samples(n=10, gap=0.05):
+    """/proc/stat's procs_blocked (tasks the kernel counts as waiting for I/O), n samples."""
+    out = []
+    for _ in range(n):
+        with open("/proc/stat") as f:
+            out.append(next(int(l.split()[1]) for l in f if l.startswith("procs_blocked")))
+        time.sleep(gap)
+    return out
+
+
+def test_an_idle_io_uring_worker_is_not_counted_as_waiting_for_io():
+    """A worker always has io_uring requests in flight (accepts, its mailbox poll, a receive per
+    connection), and by default the kernel counts a wait with requests in flight as I/O wait:
+    each idle worker then shows in procs_blocked, as iowait in top and as I/O pressure. Since
+    Linux 6.15 the wait can say it is not one (IORING_ENTER_NO_IOWAIT), and Shoal's does. The
+    minimum over several samples is compared, so another process's brief I/O does not count."""
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    if not m or (int(m.group(1)), int(m.group(2))) < (6, 15):
+        pytest.skip("IORING_ENTER_NO_IOWAIT needs Linux 6.15")
+    base = min(procs_blocked_samples())
+    threads = 4
+    try:
+        srv = ServerProc("shoal", args=["--io-engine", "io_uring", "--threads", str(threads)])
+    except RuntimeError as e:
+        pytest.skip(f"this kernel has no usable io_uring: {e}")
+    try:
+        conns = [client(srv) for _ in range(8)]
+        for c in conns:
+            assert c.ping()  # each connection now has a receive armed on its worker
+        during = min(procs_blocked_samples())
+        # Counted as I/O wait, the four workers would add four (one more is left for noise).
+        assert during - base <= 1, (base, during)
     finally:
         srv.stop()
